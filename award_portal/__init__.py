@@ -1,0 +1,8 @@
+"""The Erenhot Mayor's Quality Award portal (二连浩特市市长质量奖).
+
+The Celery app is imported here so that ``@shared_task`` binds to it when Django starts.
+"""
+
+from .celery import app as celery_app
+
+__all__ = ["celery_app"]

@@ -1,0 +1,45 @@
+"""Which model permissions each role's group carries.
+
+Groups are kept in step with this table after every ``migrate`` (``post_migrate``), so a
+change here is a reviewed code change and never a hand edit in the admin.
+"""
+
+from django.apps import apps as global_apps
+from django.contrib.auth.models import Group, Permission
+
+from .enums import Role
+
+ROLE_PERMISSIONS: dict[Role, list[str]] = {
+    Role.OFFICE: [
+        "accounts.manage_staff_accounts",
+        "audit.view_auditevent",
+        "notifications.view_outboxmessage",
+        "system.view_heartbeat",
+    ],
+    Role.AUDITOR: [
+        "audit.view_auditevent",
+    ],
+    Role.AGENCY: [],
+    Role.EXPERT: [],
+    Role.WORKING_GROUP: [],
+    Role.MOBILISER: [],
+    Role.APPLICANT: [],
+}
+
+
+def sync_role_groups(**_kwargs) -> None:
+    """Create one group per role and give it exactly the permissions of the table."""
+    if not global_apps.is_installed("django.contrib.auth"):
+        return
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role.value)
+        wanted = []
+        for dotted in perms:
+            app_label, codename = dotted.split(".")
+            permission = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if permission is None:  # its app has not been migrated yet in this run
+                continue
+            wanted.append(permission)
+        group.permissions.set(wanted)

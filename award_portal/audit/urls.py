@@ -1,0 +1,10 @@
+from django.urls import path
+
+from .views import reviewers
+
+app_name = "audit"
+
+urlpatterns = [
+    path("", reviewers.AuditEventListView.as_view(), name="auditevent-list"),
+    path("export.csv", reviewers.AuditEventExportView.as_view(), name="auditevent-export"),
+]

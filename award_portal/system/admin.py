@@ -1,0 +1,8 @@
+from django.contrib import admin
+
+from .models import Heartbeat
+
+
+@admin.register(Heartbeat)
+class HeartbeatAdmin(admin.ModelAdmin):
+    list_display = ["hostname", "seen_at", "beats"]

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from award_portal.system.views import healthz
+
+urlpatterns = [
+    path("", include("award_portal.web.urls")),
+    path("accounts/", include("award_portal.accounts.urls")),
+    path("office/audit/", include("award_portal.audit.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,12 @@
+from .navigation import nav_for
+from .preferences import FONT_SIZES, DisplayPreferences
+
+
+def portal(request) -> dict:
+    match = getattr(request, "resolver_match", None)
+    return {
+        "display": DisplayPreferences.from_request(request),
+        "font_sizes": FONT_SIZES,
+        "nav_items": nav_for(request.user) if hasattr(request, "user") else [],
+        "current_url_name": match.view_name if match else "",
+    }

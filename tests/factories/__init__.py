@@ -1,0 +1,3 @@
+from .accounts import PASSWORD, ApplicantFactory, UserFactory
+
+__all__ = ["PASSWORD", "ApplicantFactory", "UserFactory"]
