@@ -74,7 +74,7 @@ def test_confirm_email_rejects_an_expired_token(settings):
     user = register()
     token = make_confirmation_token(user)
     settings.ACCOUNT_CONFIRMATION_MAX_AGE = -1
-    with pytest.raises(ValidationError, match="expired"):
+    with pytest.raises(ValidationError, match="已过期"):
         account_confirm_email(token=token)
     user.refresh_from_db()
     assert user.is_active is False
