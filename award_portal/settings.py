@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "award_portal.accounts",
     "award_portal.notifications",
     "award_portal.system",
+    "award_portal.workdays",
+    "award_portal.rules",
+    "award_portal.documents",
     "award_portal.web",
     # domain apps, in dependency order
     "applications",
@@ -190,7 +193,18 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+PORTAL_REMINDER_HOUR = env_int("PORTAL_REMINDER_HOUR", 8, minimum=0)
+PORTAL_REMINDER_LEAD_WD = env_int("PORTAL_REMINDER_LEAD_WD", 2, minimum=0)
+PORTAL_SCHEDULE_REMINDER_MONTH = env_int("PORTAL_SCHEDULE_REMINDER_MONTH", 11, minimum=1)
+if PORTAL_REMINDER_HOUR > 23 or PORTAL_SCHEDULE_REMINDER_MONTH > 12:
+    raise ImproperlyConfigured(
+        "PORTAL_REMINDER_HOUR must be 0-23 and PORTAL_SCHEDULE_REMINDER_MONTH 1-12"
+    )
 CELERY_BEAT_SCHEDULE = {
+    "reminders-sweep": {
+        "task": "workdays.reminders_sweep",
+        "schedule": crontab(hour=PORTAL_REMINDER_HOUR, minute=0),
+    },
     "system-heartbeat": {
         "task": "system.heartbeat_record",
         "schedule": env_int("PORTAL_HEARTBEAT_SECONDS", 60, minimum=10),
@@ -229,4 +243,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
+    # WeasyPrint and fontTools narrate every step at INFO
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

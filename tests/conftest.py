@@ -76,3 +76,35 @@ def persona(request):
         return None if name == "anonymous" else request.getfixturevalue(name)
 
     return resolve
+
+
+@pytest.fixture
+def edition_2021(db):
+    """The 2021 edition exactly as the data migration creates it. (A transactional test
+    elsewhere may have flushed the migrated row, so it is re-created from the migration's
+    own data when missing.)"""
+    from importlib import import_module
+
+    from award_portal.rules.models import RulebookEdition
+
+    data = import_module("award_portal.rules.migrations.0002_edition_2021").EDITION_2021
+    edition, _created = RulebookEdition.objects.get_or_create(
+        award=data["award"], effective_from=data["effective_from"], defaults=data
+    )
+    return edition
+
+
+@pytest.fixture
+def edition_2026(edition_2021, office):
+    """A successor edition in force from 2026-09-01, entered the way the office does."""
+    from datetime import date
+
+    from award_portal.rules.services import edition_copy
+
+    return edition_copy(
+        actor=office,
+        source=edition_2021,
+        name="二连浩特市市长质量奖评审办法（2026 修订）",
+        effective_from=date(2026, 9, 1),
+        effective_until=None,
+    )

@@ -22,3 +22,24 @@ class Action(models.TextChoices):
     DEACTIVATED = "account.deactivated", pgettext_lazy("audit action", "Account deactivated")
     REACTIVATED = "account.reactivated", pgettext_lazy("audit action", "Account reactivated")
     AUDIT_EXPORTED = "audit.exported", pgettext_lazy("audit action", "Audit trail exported")
+    SCHEDULE_SAVED = (
+        "calendar.schedule_saved",
+        pgettext_lazy("audit action", "Holiday schedule saved"),
+    )
+    SCHEDULE_CONFIRMED = (
+        "calendar.schedule_confirmed",
+        pgettext_lazy("audit action", "Holiday schedule confirmed"),
+    )
+    DEADLINES_RECHECKED = (
+        "calendar.deadlines_rechecked",
+        pgettext_lazy("audit action", "Stored deadlines recomputed"),
+    )
+    EDITION_CREATED = (
+        "rules.edition_created",
+        pgettext_lazy("audit action", "Rulebook edition created"),
+    )
+    EDITION_CHANGED = (
+        "rules.edition_changed",
+        pgettext_lazy("audit action", "Rulebook edition changed"),
+    )
+    PLAN_EXPORTED = "rules.plan_exported", pgettext_lazy("audit action", "Cycle plan exported")

@@ -11,3 +11,15 @@ def outbox_summary() -> dict:
         "failed": counts.get(OutboxStatus.FAILED.value, 0),
         "latest": list(OutboxMessage.objects.all()[:10]),
     }
+
+
+def notification_list_for_user(*, user):
+    from .models import Notification
+
+    return Notification.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def unread_count(*, user) -> int:
+    from .models import Notification
+
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

@@ -58,3 +58,31 @@ def outbox_retry_failed() -> int:
         ).values_list("pk", flat=True)
     )
     return sum(outbox_deliver(message_id=pk) for pk in ids)
+
+
+def notify(*, user, title: str, body: str = "", url: str = "", email: bool = True):
+    """Tell ``user`` something: an in-app notification, and an e-mail after commit.
+
+    Side effects, in order: one ``Notification`` row; after the transaction commits,
+    one e-mail (kept in the outbox) to the user's address when ``email`` is true.
+    """
+    from django.core.mail import send_mail
+
+    from .models import Notification
+
+    notification = Notification.objects.create(user=user, title=title, body=body, url=url)
+    if email and user.email:
+        link = f"{settings.PORTAL_BASE_URL}{url}" if url else ""
+        text = "\n\n".join(part for part in (body, link) if part)
+        transaction.on_commit(lambda: send_mail(title, text, None, [user.email]))
+    return notification
+
+
+def notification_mark_read(*, user, notification_id: int | None = None) -> int:
+    """Mark one (or, without an id, every) unread notification of ``user`` as read."""
+    from .models import Notification
+
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if notification_id is not None:
+        unread = unread.filter(pk=notification_id)
+    return unread.update(read_at=timezone.now())

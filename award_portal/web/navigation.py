@@ -17,10 +17,13 @@ class NavItem:
         return reverse(self.url_name)
 
 
-PUBLIC = [NavItem(_("Home"), "web:home")]
+PUBLIC = [NavItem(_("Home"), "web:home"), NavItem(_("Rulebook editions"), "rules:edition-list")]
 
 SIGNED_IN = [
     NavItem(_("My dashboard"), "web:dashboard"),
+    NavItem(_("Notifications"), "notifications:list"),
+    NavItem(_("Working-day calendar"), "workdays:year-list", "workdays.view_yearschedule"),
+    NavItem(_("Plan a round"), "rules:plan", "rules.plan_cycle"),
     NavItem(_("Staff accounts"), "accounts:user-list", "accounts.manage_staff_accounts"),
     NavItem(_("Audit trail"), "audit:auditevent-list", "audit.view_auditevent"),
     NavItem(_("System status"), "web:system-status", "system.view_heartbeat"),

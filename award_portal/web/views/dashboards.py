@@ -1,6 +1,7 @@
 """After log-in every role lands here and sees its own dashboard."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.utils import timezone
 from django.views.generic import TemplateView
 
 from award_portal.accounts.enums import Role
@@ -8,6 +9,7 @@ from award_portal.accounts.mixins import RolePermissionRequiredMixin
 from award_portal.audit.selectors import auditevent_list_for_reviewers
 from award_portal.notifications.selectors import outbox_summary
 from award_portal.system.selectors import heartbeat_list, worker_is_alive
+from award_portal.workdays.engine import WorkdayCalendar
 
 
 class DashboardView(LoginRequiredMixin, TemplateView):
@@ -26,6 +28,9 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         if user.role == Role.OFFICE:
             context["worker_alive"] = worker_is_alive()
             context["outbox"] = outbox_summary()
+            next_year = timezone.localdate().year + 1
+            context["next_year"] = next_year
+            context["next_year_known"] = WorkdayCalendar.load().knows_year(next_year)
         return context
 
 

@@ -1,0 +1,28 @@
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.shortcuts import redirect
+from django.views import View
+from django.views.generic import ListView
+
+from .selectors import notification_list_for_user
+from .services import notification_mark_read
+
+
+class NotificationListView(LoginRequiredMixin, ListView):
+    template_name = "notifications/notification_list.html"
+    context_object_name = "notifications"
+    paginate_by = 30
+
+    def get_queryset(self):
+        return notification_list_for_user(user=self.request.user)
+
+
+class NotificationReadView(LoginRequiredMixin, View):
+    """Mark one notification (``id``) or all of them read. Another user's id changes
+    nothing: the update is scoped to the requesting user."""
+
+    def post(self, request):
+        raw = request.POST.get("id", "")
+        notification_mark_read(
+            user=request.user, notification_id=int(raw) if raw.isdigit() else None
+        )
+        return redirect("notifications:list")
