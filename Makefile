@@ -12,6 +12,7 @@ STAMP := $(VENV)/.installed-stamp
 
 run: setup
 	@$(BIN)/python manage.py load_demo_data
+	@$(BIN)/python manage.py load_demo_cycle
 	@bin/run-dev
 
 test: setup browser-packages

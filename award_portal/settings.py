@@ -36,6 +36,25 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 
+
+def _field_key() -> str:
+    """Key for personal data encrypted at rest (resident ID numbers)."""
+    from .privacy import derive_key
+
+    key = env_str("PORTAL_FIELD_ENCRYPTION_KEY")
+    if key:
+        return key
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "PORTAL_FIELD_ENCRYPTION_KEY must be set when DJANGO_DEBUG is false (make one with: "
+            "python -c 'from cryptography.fernet import Fernet; "
+            "print(Fernet.generate_key().decode())')"
+        )
+    return derive_key(SECRET_KEY)
+
+
+PORTAL_FIELD_ENCRYPTION_KEY = _field_key()
+
 ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
 )
@@ -63,7 +82,7 @@ INSTALLED_APPS = [
     "award_portal.documents",
     "award_portal.web",
     # domain apps, in dependency order
-    "applications",
+    "applications.apps.ApplicationsConfig",
     "review",
     "publicity",
 ]
@@ -151,6 +170,8 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = DEBUG  # development serves from static/ directly
 PRIVATE_STORAGE_ROOT = Path(env_str("PORTAL_PRIVATE_ROOT", str(DATA_DIR / "private")))
+PORTAL_MAX_UPLOAD_MB = env_int("PORTAL_MAX_UPLOAD_MB", 20, minimum=1)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # form fields; files stream to disk
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",

@@ -13,5 +13,6 @@ urlpatterns = [
     path("notifications/", include("award_portal.notifications.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", healthz, name="healthz"),
+    path("", include("applications.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -27,6 +27,7 @@ def substitute(value: str) -> str:
         "DJANGO_ALLOWED_HOSTS": "award.example.invalid",
         "POSTGRES_PASSWORD": "pw",
         "PORTAL_BASE_URL": "https://award.example.invalid",
+        "PORTAL_FIELD_ENCRYPTION_KEY": "q3vLJ6mK8Xo9Yc2ZbW1aR5tUe4iO7pN0sD3fG6hJ9kA=",
     }
 
     def one(match):

@@ -43,3 +43,34 @@ class Action(models.TextChoices):
         pgettext_lazy("audit action", "Rulebook edition changed"),
     )
     PLAN_EXPORTED = "rules.plan_exported", pgettext_lazy("audit action", "Cycle plan exported")
+    CYCLE_CREATED = "cycle.created", pgettext_lazy("audit action", "Cycle created")
+    CYCLE_CHANGED = "cycle.changed", pgettext_lazy("audit action", "Cycle changed")
+    CYCLE_TRANSITION = "cycle.transition", pgettext_lazy("audit action", "Cycle stage changed")
+    PROFILE_SAVED = (
+        "applicant.profile_saved",
+        pgettext_lazy("audit action", "Applicant profile saved"),
+    )
+    ID_REVEALED = "applicant.id_revealed", pgettext_lazy("audit action", "ID number revealed")
+    DOSSIER_CREATED = "dossier.created", pgettext_lazy("audit action", "Dossier started")
+    DOSSIER_SUBMITTED = "dossier.submitted", pgettext_lazy("audit action", "Dossier submitted")
+    DOSSIER_RESUBMITTED = (
+        "dossier.resubmitted",
+        pgettext_lazy("audit action", "Supplemented dossier resubmitted"),
+    )
+    FILE_UPLOADED = "file.uploaded", pgettext_lazy("audit action", "File uploaded")
+    FILE_DOWNLOADED = "file.downloaded", pgettext_lazy("audit action", "File downloaded")
+    SECRET_FILE_OPENED = (
+        "file.secret_opened",
+        pgettext_lazy("audit action", "Confidential file opened"),
+    )
+    CHECK_RECORDED = "qualification.item", pgettext_lazy("audit action", "Checklist item recorded")
+    SUPPLEMENT_REQUESTED = (
+        "qualification.supplement",
+        pgettext_lazy("audit action", "Supplement notice sent"),
+    )
+    QUALIFICATION_DECIDED = (
+        "qualification.decided",
+        pgettext_lazy("audit action", "Qualification decided"),
+    )
+    INVITATION_SENT = "mobiliser.invited", pgettext_lazy("audit action", "Invitation sent")
+    GRANT = "permission.granted", pgettext_lazy("audit action", "Access granted")

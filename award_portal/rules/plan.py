@@ -117,7 +117,18 @@ def timeline_bars(rows: list[PlanRow], *, width: int = 800) -> list[dict]:
         if row.start and row.end:
             x = round((row.start - first).days / span * width)
             w = max(round((row.end - row.start).days / span * width), 4)
-            bars.append({"row": row, "x": x + 10, "y": y, "w": w, "label_x": x + 10})
+            # labels of late stages end at their bar, so they stay inside the picture
+            late = x > width / 2
+            bars.append(
+                {
+                    "row": row,
+                    "x": x + 10,
+                    "y": y,
+                    "w": w,
+                    "label_x": x + 10 + (w if late else 0),
+                    "anchor": "end" if late else "start",
+                }
+            )
         else:
-            bars.append({"row": row, "x": 10, "y": y, "w": 0, "label_x": 10})
+            bars.append({"row": row, "x": 10, "y": y, "w": 0, "label_x": 10, "anchor": "start"})
     return bars

@@ -123,6 +123,13 @@ class Deadline(models.Model):
     responsible = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("responsible"), related_name="deadlines"
     )
+    escalate_to = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("told when overdue"),
+        blank=True,
+        related_name="escalated_deadlines",
+        help_text=_("Besides the responsible people, who hears of it once it is overdue."),
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=DeadlineStatus.choices, default=DeadlineStatus.OPEN
     )

@@ -51,7 +51,9 @@ def deadline_reminders_send(
     calendar = calendar or WorkdayCalendar.load()
     lead = settings.PORTAL_REMINDER_LEAD_WD
     result = SweepResult()
-    deadlines = Deadline.objects.filter(status=DeadlineStatus.OPEN).prefetch_related("responsible")
+    deadlines = Deadline.objects.filter(status=DeadlineStatus.OPEN).prefetch_related(
+        "responsible", "escalate_to"
+    )
     for deadline in deadlines:
         key = f"{deadline.pk}:{deadline.due_date.isoformat()}"
         if deadline.due_date < today:
@@ -59,7 +61,8 @@ def deadline_reminders_send(
                 Deadline.objects.filter(pk=deadline.pk, overdue_flagged_at__isnull=True).update(
                     overdue_flagged_at=timezone.now()
                 )
-            for user in deadline.responsible.all():
+            told = {u.pk: u for u in [*deadline.responsible.all(), *deadline.escalate_to.all()]}
+            for user in told.values():
                 result.overdue += _send_once(
                     kind=ReminderKind.OVERDUE,
                     key=key,

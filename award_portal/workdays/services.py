@@ -225,6 +225,7 @@ def deadline_create(
     subject=None,
     url: str = "",
     calendar: WorkdayCalendar | None = None,
+    escalate_to: list | None = None,
 ) -> Deadline:
     """Store a deadline ``working_days`` working days after ``start_date``.
 
@@ -243,7 +244,22 @@ def deadline_create(
         url=url,
     )
     deadline.responsible.set(responsible)
+    if escalate_to:
+        deadline.escalate_to.set(escalate_to)
     return deadline
+
+
+def deadline_close_for(*, subject, kind: str, status: str = DeadlineStatus.MET) -> int:
+    """Close every open deadline of ``kind`` about ``subject``. Returns how many."""
+    from django.contrib.contenttypes.models import ContentType
+
+    open_ones = Deadline.objects.filter(
+        subject_type=ContentType.objects.get_for_model(subject),
+        subject_id=str(subject.pk),
+        kind=kind,
+        status=DeadlineStatus.OPEN,
+    )
+    return open_ones.update(status=status, closed_at=timezone.now())
 
 
 @transaction.atomic

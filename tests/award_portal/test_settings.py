@@ -19,6 +19,7 @@ PRODUCTION = {
     "DJANGO_ALLOWED_HOSTS": "award.example.invalid",
     "DATABASE_URL": "postgres://portal@db.example.invalid:5432/portal",
     "CELERY_BROKER_URL": "redis://redis.example.invalid:6379/0",
+    "PORTAL_FIELD_ENCRYPTION_KEY": "q3vLJ6mK8Xo9Yc2ZbW1aR5tUe4iO7pN0sD3fG6hJ9kA=",
 }
 
 
@@ -43,7 +44,9 @@ def test_production_settings_pass_check_deploy_with_no_warning():
     assert "no issues" in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"])
+@pytest.mark.parametrize(
+    "missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "PORTAL_FIELD_ENCRYPTION_KEY"]
+)
 def test_production_refuses_to_start_without(missing):
     env = {k: v for k, v in PRODUCTION.items() if k != missing}
     result = manage("check", env=env)

@@ -9,6 +9,7 @@ from award_portal.accounts.mixins import RolePermissionRequiredMixin
 from award_portal.audit.selectors import auditevent_list_for_reviewers
 from award_portal.notifications.selectors import outbox_summary
 from award_portal.system.selectors import heartbeat_list, worker_is_alive
+from award_portal.web.registry import panels_for
 from award_portal.workdays.engine import WorkdayCalendar
 
 
@@ -23,6 +24,10 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         context["role"] = user.role
+        context["panels"] = [
+            (panel.template, panel.context(self.request))
+            for panel in panels_for(user.role.value if user.role else "")
+        ]
         if user.has_perm("audit.view_auditevent"):
             context["recent_events"] = auditevent_list_for_reviewers()[:8]
         if user.role == Role.OFFICE:

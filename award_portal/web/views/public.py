@@ -5,10 +5,18 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from ..preferences import COOKIE_AGE, ELDERLY_COOKIE, FONT_COOKIE, FONT_SIZES
+from ..registry import panels_for
 
 
 class HomeView(TemplateView):
     template_name = "web/public/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["panels"] = [
+            (panel.template, panel.context(self.request)) for panel in panels_for("public")
+        ]
+        return context
 
 
 class PreferencesView(View):

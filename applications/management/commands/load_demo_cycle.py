@@ -1,0 +1,202 @@
+"""Demo round for ``make run``: a successor rulebook edition entered the way the office
+would, a round announced today, and dossiers of org1, org2 and person1 in different
+states. Idempotent; refuses to run with DEBUG off. Run ``load_demo_data`` first."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from award_portal.accounts.models import User
+from award_portal.documents.pdf import render_pdf
+from award_portal.rules.models import RulebookEdition
+from award_portal.rules.selectors import edition_in_force
+from award_portal.rules.services import edition_copy
+from award_portal.workdays.engine import ScheduleUnknown, WorkdayCalendar
+
+from ...declarations import EXCLUSIONS, conditions_for
+from ...enums import Category, CheckOutcome, District, FileKind, Ownership
+from ...models import Cycle, Dossier
+from ...services.applicants import individual_save, organisation_save
+from ...services.cycles import cycle_create, cycle_transition
+from ...services.dossiers import dossier_start, dossier_submit, file_attach
+from ...services.mobilisers import mobiliser_set_sector
+from ...services.qualification import check_item_record, supplement_request
+from ...validators import id_check_digit, uscc_check_character
+
+CYCLE_NAME = "第三届二连浩特市市长质量奖"
+CALL_TEXT = (
+    "为深入实施质量强市战略，现启动第三届二连浩特市市长质量奖评选工作。"
+    "请符合条件的组织和个人在截止日期前通过本平台提交申报材料。"
+)
+
+
+def _pdf(title: str) -> SimpleUploadedFile:
+    content = render_pdf(template="applications/pdf/demo.html", context={"title": title})
+    return SimpleUploadedFile(f"{title}.pdf", content, content_type="application/pdf")
+
+
+def _uscc(first17: str) -> str:
+    return first17 + uscc_check_character(first17)
+
+
+class Command(BaseCommand):
+    help = "Create the demo round and dossiers (development only)."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("Demo data is for development only (DJANGO_DEBUG is false).")
+        if Cycle.objects.filter(name=CYCLE_NAME).exists():
+            self.stdout.write(f"Demo round “{CYCLE_NAME}” already present.")
+            return
+        today = timezone.localdate()
+        users = {
+            u.username: u
+            for u in User.objects.filter(
+                username__in=["office", "org1", "org2", "person1", "mobiliser"]
+            )
+        }
+        if len(users) < 5:
+            raise CommandError("Run `manage.py load_demo_data` first.")
+        office = users["office"]
+        calendar = WorkdayCalendar.load()
+        try:
+            deadline = calendar.add(today, 15)
+        except ScheduleUnknown as error:
+            self.stdout.write(f"No demo round: {error.bilingual}")
+            return
+        with transaction.atomic():
+            edition = edition_in_force(on=today)
+            if edition is None:
+                source = RulebookEdition.objects.order_by("-effective_from").first()
+                edition = edition_copy(
+                    actor=office,
+                    source=source,
+                    name="二连浩特市市长质量奖评审办法（演示续行版）",
+                    effective_from=date(2026, 9, 1),
+                    effective_until=None,
+                )
+            cycle = cycle_create(
+                actor=office,
+                data={
+                    "name": CYCLE_NAME,
+                    "edition": edition,
+                    "announcement_date": today,
+                    "application_deadline": deadline,
+                    "quota_organisation": None,
+                    "quota_individual": None,
+                    "call_text": CALL_TEXT,
+                },
+            )
+            cycle_transition(actor=office, cycle=cycle, name="announce")
+            mobiliser_set_sector(actor=office, user=users["mobiliser"], sector="G")
+            self._org(
+                users["org1"],
+                "二连浩特市口岸物流有限公司",
+                "9115250100000001X",
+                "G",
+                date(2012, 5, 8),
+            )
+            self._org(
+                users["org2"],
+                "二连浩特市恐龙乳业有限责任公司",
+                "9115250100000002X",
+                "C",
+                date(2015, 3, 20),
+            )
+            first17 = "15250119800315123"
+            individual_save(
+                actor=users["person1"],
+                id_number=first17 + id_check_digit(first17),
+                data={
+                    "full_name": "孙丽娟",
+                    "employer": "二连浩特市口岸物流有限公司",
+                    "position": "质量部经理",
+                    "quality_work_since": 2012,
+                    "top_manager_of": None,
+                    "phone": "13904790001",
+                    "email": "person1@demo.invalid",
+                },
+            )
+            org1 = self._fill(users["org1"], cycle)
+            dossier_submit(actor=users["org1"], dossier=org1, pledge=True)
+            self._fill(users["org2"], cycle, files=False)  # stays a draft
+            person = self._fill(users["person1"], cycle)
+            dossier_submit(actor=users["person1"], dossier=person, pledge=True)
+            check_item_record(
+                actor=office,
+                dossier=person,
+                code="16.complete",
+                outcome=CheckOutcome.SUPPLEMENT,
+                note="请补充近三年个人质量工作成果的证明材料（获奖证书或成果鉴定）。",
+            )
+            supplement_request(actor=office, dossier=person, reply_working_days=5)
+        self.stdout.write(
+            f"Demo round “{CYCLE_NAME}”: open until {deadline} 24:00; org1 "
+            "submitted, org2 drafting, person1 asked to supplement."
+        )
+
+    def _org(self, user, name, code17, sector, founded):
+        code = _uscc(code17[:17])
+        this_year = timezone.localdate().year
+        organisation_save(
+            actor=user,
+            data={
+                "name": name,
+                "uscc": code,
+                "district": District.ZONE,
+                "legal_representative": "王建国",
+                "founded_on": founded,
+                "sector": sector,
+                "ownership": Ownership.PRIVATE,
+                "for_profit": True,
+                "contact_name": user.display_name,
+                "contact_phone": "04797512345",
+                "contact_email": user.email,
+            },
+            years=[(this_year - i, Decimal("12000") + i, Decimal("800") - i) for i in (1, 2, 3)],
+        )
+
+    def _fill(self, user, cycle, *, files=True) -> Dossier:
+        dossier = dossier_start(actor=user, cycle=cycle)
+        declarations = {i.code: True for i in conditions_for(dossier.kind)}
+        declarations |= {i.code: False for i in EXCLUSIONS}
+        Dossier.objects.filter(pk=dossier.pk).update(
+            declarations=declarations,
+            category_summaries={
+                c.value: f"{c.label}：本单位在该方面的做法与成效摘要。" for c in Category
+            },
+            achievements="主持口岸物流质量提升项目，推动通关时效提升 30%。",
+        )
+        dossier.refresh_from_db()
+        if files:
+            if dossier.organisation_id:
+                file_attach(
+                    actor=user,
+                    dossier=dossier,
+                    kind=FileKind.SELF_EVALUATION,
+                    title="自我评价报告",
+                    upload=_pdf("自我评价报告"),
+                    trade_secret=False,
+                )
+                file_attach(
+                    actor=user,
+                    dossier=dossier,
+                    kind=FileKind.EVIDENCE,
+                    title="核心工艺说明",
+                    upload=_pdf("核心工艺说明"),
+                    trade_secret=True,
+                )
+            file_attach(
+                actor=user,
+                dossier=dossier,
+                kind=FileKind.STAMPED_FORM,
+                title="申报表（盖章扫描件）",
+                upload=_pdf("申报表"),
+                trade_secret=False,
+            )
+        return dossier

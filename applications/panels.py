@@ -1,0 +1,64 @@
+"""What this app adds to the core's navigation and dashboards."""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from award_portal.web.navigation import NavItem
+from award_portal.web.registry import Panel
+
+
+def _applicant(request) -> dict:
+    from .models import Individual
+    from .selectors import cycle_open_calls, dossier_list_for_applicant
+    from .services.applicants import organisation_of
+
+    user = request.user
+    has_profile = (
+        organisation_of(user) is not None
+        if user.applicant_kind == "organisation"
+        else Individual.objects.filter(user=user).exists()
+    )
+    return {
+        "dossiers": list(dossier_list_for_applicant(user)),
+        "calls": cycle_open_calls(),
+        "has_profile": has_profile,
+    }
+
+
+def _office(request) -> dict:
+    from .enums import DossierState
+    from .selectors import dossier_queue_for_office
+
+    queue = list(
+        dossier_queue_for_office().filter(
+            state__in=[DossierState.SUBMITTED, DossierState.SUPPLEMENT_REQUESTED]
+        )
+    )
+    today = timezone.localdate()
+    return {
+        "queue_count": len(queue),
+        "overdue_count": sum(1 for d in queue if d.clock_due and d.clock_due < today),
+    }
+
+
+def _public(request) -> dict:
+    from .selectors import cycle_open_calls
+
+    return {"calls": cycle_open_calls()}
+
+
+NAV = [
+    NavItem(_("Rounds"), "applications:cycle-list", "applications.view_cycle"),
+    NavItem(_("Qualification queue"), "applications:queue", "applications.check_dossier"),
+    NavItem(_("My applications"), "applications:my-dossiers", "applications.add_dossier"),
+    NavItem(_("My profile"), "applications:profile", "applications.add_dossier"),
+    NavItem(_("My sector"), "applications:sector", "applications.add_invitation"),
+]
+
+PUBLIC_NAV = [NavItem(_("Calls for applications"), "applications:call-list")]
+
+PANELS = [
+    ("applicant", Panel("applications/panels/applicant.html", _applicant)),
+    ("office", Panel("applications/panels/office.html", _office)),
+    ("public", Panel("applications/panels/public.html", _public)),
+]
