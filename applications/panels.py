@@ -26,19 +26,19 @@ def _applicant(request) -> dict:
 
 
 def _office(request) -> dict:
-    from .enums import DossierState
-    from .selectors import dossier_queue_for_office
+    from award_portal.workdays.models import Deadline, DeadlineStatus
 
-    queue = list(
-        dossier_queue_for_office().filter(
-            state__in=[DossierState.SUBMITTED, DossierState.SUPPLEMENT_REQUESTED]
-        )
-    )
-    today = timezone.localdate()
-    return {
-        "queue_count": len(queue),
-        "overdue_count": sum(1 for d in queue if d.clock_due and d.clock_due < today),
-    }
+    from .enums import DossierState
+    from .models import Dossier
+    from .services.dossiers import QUALIFICATION_CLOCK
+
+    waiting = Dossier.objects.filter(
+        state__in=[DossierState.SUBMITTED, DossierState.SUPPLEMENT_REQUESTED]
+    ).count()
+    overdue = Deadline.objects.filter(
+        kind=QUALIFICATION_CLOCK, status=DeadlineStatus.OPEN, due_date__lt=timezone.localdate()
+    ).count()
+    return {"queue_count": waiting, "overdue_count": overdue}
 
 
 def _public(request) -> dict:

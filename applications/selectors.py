@@ -1,7 +1,7 @@
 """Reads, already scoped to the user and joined for their page."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
@@ -35,32 +35,24 @@ def cycle_list_for_office() -> QuerySet[Cycle]:
     )
 
 
-def _open_deadline(kind: str, field: str = "due_date"):
-    return Subquery(
-        Deadline.objects.filter(
-            subject_type=ContentType.objects.get_for_model(Dossier),
-            subject_id=OuterRef("pk_text"),
-            kind=kind,
-            status=DeadlineStatus.OPEN,
-        )
-        .order_by("due_date")
-        .values(field)[:1]
-    )
-
-
 def dossier_queue_for_office(*, cycle_id=None, state=None) -> QuerySet[Dossier]:
-    """Received dossiers with their running clock (or reply due date), oldest first."""
-    from django.db.models import CharField
-    from django.db.models.functions import Cast
-
+    """Received dossiers, oldest first, with only the columns the queue shows. Call
+    ``attach_clocks`` on the page's rows for their deadlines."""
     dossiers = (
         Dossier.objects.exclude(state=DossierState.DRAFT)
         .select_related("cycle", "organisation", "individual")
-        .annotate(pk_text=Cast("pk", CharField()))
-        .annotate(
-            clock_due=_open_deadline(QUALIFICATION_CLOCK),
-            reply_due=_open_deadline(SUPPLEMENT_REPLY),
-            notice_count=Count("notices", distinct=True),
+        .only(
+            "id",
+            "state",
+            "kind",
+            "received_at",
+            "cycle__id",
+            "cycle__name",
+            "cycle__state",  # read by the FSM mixin when a row is built
+            "organisation__id",
+            "organisation__name",
+            "individual__id",
+            "individual__full_name",
         )
         .order_by("received_at", "id")
     )
@@ -68,6 +60,37 @@ def dossier_queue_for_office(*, cycle_id=None, state=None) -> QuerySet[Dossier]:
         dossiers = dossiers.filter(cycle_id=cycle_id)
     if state:
         dossiers = dossiers.filter(state=state)
+    return dossiers
+
+
+def attach_clocks(dossiers: list[Dossier]) -> list[Dossier]:
+    """Set ``clock_due``, ``reply_due`` and ``notice_count`` on each row: two queries
+    for the whole page, whatever its length."""
+    from .models import SupplementNotice
+
+    ids = [d.pk for d in dossiers]
+    due: dict[tuple[str, str], object] = {}
+    for subject_id, kind, due_date in (
+        Deadline.objects.filter(
+            subject_type=ContentType.objects.get_for_model(Dossier),
+            subject_id__in=[str(pk) for pk in ids],
+            status=DeadlineStatus.OPEN,
+            kind__in=[QUALIFICATION_CLOCK, SUPPLEMENT_REPLY],
+        )
+        .order_by("-due_date")
+        .values_list("subject_id", "kind", "due_date")
+    ):
+        due[(subject_id, kind)] = due_date  # the earliest wins: ordered latest first
+    counts = dict(
+        SupplementNotice.objects.filter(dossier_id__in=ids)
+        .values("dossier_id")
+        .annotate(n=Count("id"))
+        .values_list("dossier_id", "n")
+    )
+    for dossier in dossiers:
+        dossier.clock_due = due.get((str(dossier.pk), QUALIFICATION_CLOCK))
+        dossier.reply_due = due.get((str(dossier.pk), SUPPLEMENT_REPLY))
+        dossier.notice_count = counts.get(dossier.pk, 0)
     return dossiers
 
 

@@ -108,3 +108,46 @@ def edition_2026(edition_2021, office):
         effective_from=date(2026, 9, 1),
         effective_until=None,
     )
+
+
+@pytest.fixture
+def june_2026():
+    """Tests of the application window run on a fixed, known day: 2026-06-02 10:00
+    Beijing time (a Tuesday; the 2026 calendar is official)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    with time_machine.travel(
+        datetime(2026, 6, 2, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=True
+    ) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def cycle(june_2026, office, edition_2021):
+    from tests.factories.applications import announced_cycle
+
+    return announced_cycle(office, edition_2021)
+
+
+@pytest.fixture
+def org_dossier(cycle, applicant):
+    from tests.factories.applications import organisation_for, ready_dossier
+
+    organisation_for(applicant)
+    return ready_dossier(applicant, cycle, secret=True)
+
+
+@pytest.fixture
+def person_user(db):
+    return ApplicantFactory(username="person_a", applicant_kind=ApplicantKind.INDIVIDUAL)
+
+
+@pytest.fixture
+def person_dossier(cycle, person_user):
+    from tests.factories.applications import individual_for, ready_dossier
+
+    individual_for(person_user)
+    return ready_dossier(person_user, cycle)

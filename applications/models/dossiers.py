@@ -1,3 +1,4 @@
+import os
 import secrets
 
 from django.conf import settings
@@ -130,8 +131,10 @@ class DossierGroupObjectPermission(GroupObjectPermissionBase):
 
 
 def _upload_to(instance, filename: str) -> str:
-    # the stored name never comes from the user: no path tricks, no clashes
-    return f"dossiers/{instance.dossier_id}/{secrets.token_hex(16)}"
+    # the stored name never comes from the user (the service passes "upload" plus the
+    # extension of the detected type): no path tricks, no clashes
+    extension = os.path.splitext(filename)[1][:8]
+    return f"dossiers/{instance.dossier_id}/{secrets.token_hex(16)}{extension}"
 
 
 class DossierFile(models.Model):

@@ -115,8 +115,11 @@ def cycle_actions(cycle: Cycle, user, *, today: date | None = None) -> list[dict
 def cycle_create(*, actor, data: dict, request: HttpRequest | None = None) -> Cycle:
     """A draft cycle; the quotas default to the edition's."""
     _require(actor)
-    edition: RulebookEdition = data["edition"]
-    cycle = Cycle(**{k: v for k, v in data.items() if k in CYCLE_FIELDS})
+    edition = RulebookEdition.objects.get(pk=data["edition"].pk)  # as stored now
+    cycle = Cycle(
+        **{k: v for k, v in data.items() if k in CYCLE_FIELDS},
+    )
+    cycle.edition = edition
     if data.get("quota_organisation") is None:
         cycle.quota_organisation = edition.quota_organisation
     if data.get("quota_individual") is None:

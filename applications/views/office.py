@@ -20,7 +20,7 @@ from ..declarations import ITEMS, checklist_for
 from ..enums import DossierState, Sector
 from ..forms import CheckItemForm, CycleForm, DecisionForm, SupplementForm, TransitionForm
 from ..models import Cycle, Dossier, Individual, MobiliserProfile
-from ..selectors import cycle_list_for_office, dossier_queue_for_office
+from ..selectors import attach_clocks, cycle_list_for_office, dossier_queue_for_office
 from ..services.applicants import individual_reveal_id
 from ..services.cycles import (
     TRANSITIONS,
@@ -169,6 +169,7 @@ class QueueView(RolePermissionRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["dossiers"] = attach_clocks(list(context["page_obj"].object_list))
         context["today"] = timezone.localdate()
         context["states"] = [s for s in DossierState if s != DossierState.DRAFT]
         context["cycles"] = Cycle.objects.exclude(state="draft").only("id", "name")

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import TemplateView
 
 from .views import office
 
@@ -6,6 +7,11 @@ app_name = "rules"
 
 urlpatterns = [
     path("", office.EditionListView.as_view(), name="edition-list"),
+    path(
+        "measures-2021/",
+        TemplateView.as_view(template_name="rules/public/measures_2021.html"),
+        name="measures-2021",
+    ),
     path("<int:pk>/", office.EditionDetailView.as_view(), name="edition-detail"),
     path("<int:pk>/copy/", office.EditionCopyView.as_view(), name="edition-copy"),
     path("<int:pk>/edit/", office.EditionEditView.as_view(), name="edition-edit"),

@@ -141,7 +141,12 @@ class Deadline(models.Model):
         verbose_name = _("deadline")
         verbose_name_plural = _("deadlines")
         ordering = ["due_date", "id"]
-        indexes = [models.Index(fields=["status", "due_date"], name="workdays_open_due_idx")]
+        indexes = [
+            models.Index(fields=["status", "due_date"], name="workdays_open_due_idx"),
+            models.Index(
+                fields=["subject_type", "subject_id", "kind", "status"], name="workdays_subject_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.label} ({self.due_date})"
