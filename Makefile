@@ -11,8 +11,9 @@ STAMP := $(VENV)/.installed-stamp
         demo lint format benchmark clean
 
 run: setup
-	@$(BIN)/python manage.py load_demo_data
+	@$(BIN)/python manage.py load_demo_data -v 0
 	@$(BIN)/python manage.py load_demo_cycle
+	@$(BIN)/python manage.py load_demo_data
 	@bin/run-dev
 
 test: setup browser-packages

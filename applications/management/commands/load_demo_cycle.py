@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from award_portal.accounts.models import User
@@ -69,7 +70,12 @@ class Command(BaseCommand):
         except ScheduleUnknown as error:
             self.stdout.write(f"No demo round: {error.bilingual}")
             return
-        with transaction.atomic():
+        # the demo's e-mails are kept in the outbox (see the office's system status page)
+        # instead of being printed over the list of demo accounts
+        quiet = override_settings(
+            OUTBOX_DELIVERY_BACKEND="django.core.mail.backends.dummy.EmailBackend"
+        )
+        with quiet, transaction.atomic():
             edition = edition_in_force(on=today)
             if edition is None:
                 source = RulebookEdition.objects.order_by("-effective_from").first()

@@ -53,6 +53,8 @@ class Command(BaseCommand):
                 user.set_password(DEMO_PASSWORD)
                 user.save()
                 user.groups.set([Group.objects.get(name=role)])
+        if options["verbosity"] == 0:
+            return
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for username, role, name, _kind, _position in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:<10} {role.label}  {name}")
