@@ -4,8 +4,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView
@@ -14,6 +14,7 @@ from award_portal.accounts.enums import Role
 from award_portal.accounts.mixins import RolePermissionRequiredMixin
 from award_portal.accounts.models import User
 from award_portal.rules.plan import cycle_plan
+from award_portal.web.editing import OptimisticEditMixin
 from award_portal.workdays.engine import ScheduleUnknown, WorkdayCalendar
 
 from ..declarations import ITEMS, checklist_for
@@ -58,38 +59,29 @@ class CycleCreateView(RolePermissionRequiredMixin, CreateView):
         return redirect("applications:cycle-detail", pk=cycle.pk)
 
 
-class CycleEditView(RolePermissionRequiredMixin, FormView):
+class CycleEditView(RolePermissionRequiredMixin, OptimisticEditMixin, FormView):
     permission_required = "applications.change_cycle"
     template_name = "applications/office/cycle_form.html"
     form_class = CycleForm
 
     def dispatch(self, request, *args, **kwargs):
-        self.cycle = get_object_or_404(Cycle, pk=kwargs["pk"])
+        self.object = get_object_or_404(Cycle, pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["instance"] = Cycle.objects.get(pk=self.cycle.pk)
-        kwargs["initial"] = {"updated_at": self.cycle.updated_at.isoformat()}
-        return kwargs
-
     def get_context_data(self, **kwargs):
-        return super().get_context_data(cycle=self.cycle, **kwargs)
+        return super().get_context_data(cycle=self.object, **kwargs)
 
-    def form_valid(self, form):
-        expected = form.cleaned_data.pop("updated_at", "")
-        try:
-            cycle_update(
-                actor=self.request.user,
-                cycle=self.cycle,
-                data=form.cleaned_data,
-                request=self.request,
-                expected_updated_at=parse_datetime(expected) if expected else None,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
-        return redirect("applications:cycle-detail", pk=self.cycle.pk)
+    def save(self, data, expected_updated_at):
+        cycle_update(
+            actor=self.request.user,
+            cycle=self.object,
+            data=data,
+            request=self.request,
+            expected_updated_at=expected_updated_at,
+        )
+
+    def get_success_url(self):
+        return reverse("applications:cycle-detail", args=[self.object.pk])
 
 
 class CycleDetailView(RolePermissionRequiredMixin, DetailView):

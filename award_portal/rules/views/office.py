@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView, TemplateView
@@ -17,6 +17,7 @@ from award_portal.accounts.mixins import RolePermissionRequiredMixin
 from award_portal.audit.enums import Action
 from award_portal.audit.services import audit_record
 from award_portal.documents.pdf import render_pdf
+from award_portal.web.editing import OptimisticEditMixin
 from award_portal.workdays.engine import WorkdayCalendar
 
 from ..forms import EditionCopyForm, EditionForm, PlanForm
@@ -78,40 +79,30 @@ class EditionCopyView(RolePermissionRequiredMixin, FormView):
         return redirect("rules:edition-edit", pk=edition.pk)
 
 
-class EditionEditView(RolePermissionRequiredMixin, FormView):
+class EditionEditView(RolePermissionRequiredMixin, OptimisticEditMixin, FormView):
     permission_required = "rules.change_rulebookedition"
     template_name = "rules/office/edition_form.html"
     form_class = EditionForm
 
     def dispatch(self, request, *args, **kwargs):
-        self.edition = get_object_or_404(edition_list_for(request.user), pk=kwargs["pk"])
+        self.object = get_object_or_404(edition_list_for(request.user), pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        # the form validates a copy; the service makes the change
-        kwargs["instance"] = RulebookEdition.objects.get(pk=self.edition.pk)
-        kwargs["initial"] = {"updated_at": self.edition.updated_at.isoformat()}
-        return kwargs
-
     def get_context_data(self, **kwargs):
-        return super().get_context_data(edition=self.edition, **kwargs)
+        return super().get_context_data(edition=self.object, **kwargs)
 
-    def form_valid(self, form):
-        expected = form.cleaned_data.pop("updated_at", "")
-        try:
-            edition_update(
-                actor=self.request.user,
-                edition=self.edition,
-                data=form.cleaned_data,
-                request=self.request,
-                expected_updated_at=parse_datetime(expected) if expected else None,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
+    def save(self, data, expected_updated_at):
+        edition_update(
+            actor=self.request.user,
+            edition=self.object,
+            data=data,
+            request=self.request,
+            expected_updated_at=expected_updated_at,
+        )
         messages.success(self.request, _("The edition is saved."))
-        return redirect("rules:edition-detail", pk=self.edition.pk)
+
+    def get_success_url(self):
+        return reverse("rules:edition-detail", args=[self.object.pk])
 
 
 class PlanMixin(RolePermissionRequiredMixin):
