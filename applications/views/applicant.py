@@ -4,8 +4,9 @@ every person allowed to see a dossier shares (``Dossier.get_absolute_url``)."""
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views import View
@@ -205,13 +206,17 @@ class DossierDetailView(LoginRequiredMixin, View):
         return self.page(request, visible_dossier(request, pk))
 
     def post(self, request, pk: int):
+        """Save the draft: from the button (a page) or from autosave (JSON)."""
         dossier = visible_dossier(request, pk)
+        autosave = request.headers.get("X-Autosave") == "1"
         form = DossierForm(request.POST, dossier=dossier)
         if not form.is_valid():
+            if autosave:
+                return JsonResponse({"message": _("Not saved: check the form.")}, status=400)
             return self.page(request, dossier, form=form)
         expected = form.cleaned_data.get("updated_at")
         try:
-            dossier_save_draft(
+            saved = dossier_save_draft(
                 actor=request.user,
                 dossier=dossier,
                 declarations=form.declarations(),
@@ -219,9 +224,25 @@ class DossierDetailView(LoginRequiredMixin, View):
                 achievements=form.cleaned_data.get("achievements", ""),
                 expected_updated_at=parse_datetime(expected) if expected else None,
             )
+        except PermissionDenied:
+            if autosave:
+                return JsonResponse(
+                    {"message": _("This application can no longer be changed.")}, status=403
+                )
+            raise
         except ValidationError as error:
+            if autosave:
+                return JsonResponse({"message": " ".join(error.messages)}, status=409)
             form.add_error(None, error)
             return self.page(request, dossier, form=form)
+        if autosave:
+            when = timezone.localtime(saved.updated_at).strftime("%H:%M:%S")
+            return JsonResponse(
+                {
+                    "updated_at": saved.updated_at.isoformat(),
+                    "message": _("Draft saved automatically at %(time)s.") % {"time": when},
+                }
+            )
         messages.success(request, _("Draft saved."))
         return redirect(dossier.get_absolute_url())
 

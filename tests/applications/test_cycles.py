@@ -161,16 +161,31 @@ def test_a_draft_shows_only_announce_and_cancel(client, june_2026, office, editi
     assert "发布申报公告</button>" in page and "截止受理</button>" not in page
 
 
-def test_editing_a_draft_through_the_page_and_a_stale_form_is_refused(client, june_2026, office,
-                                                                     edition_2021):
-    draft = cycle_create(actor=office, data={
-        "name": "草稿届", "edition": edition_2021, "announcement_date": date(2026, 6, 1),
-        "application_deadline": date(2026, 6, 30), "call_text": ""})
+def test_editing_a_draft_through_the_page_and_a_stale_form_is_refused(
+    client, june_2026, office, edition_2021
+):
+    draft = cycle_create(
+        actor=office,
+        data={
+            "name": "草稿届",
+            "edition": edition_2021,
+            "announcement_date": date(2026, 6, 1),
+            "application_deadline": date(2026, 6, 30),
+            "call_text": "",
+        },
+    )
     client.force_login(office)
     opened = client.get(f"/office/cycles/{draft.pk}/edit/").context["form"]["updated_at"].value()
-    data = {"name": "第三届", "edition": edition_2021.pk, "announcement_date": "2026-06-01",
-            "application_deadline": "2026-07-03", "quota_organisation": 1,
-            "quota_individual": 0, "call_text": "正文", "updated_at": opened}
+    data = {
+        "name": "第三届",
+        "edition": edition_2021.pk,
+        "announcement_date": "2026-06-01",
+        "application_deadline": "2026-07-03",
+        "quota_organisation": 1,
+        "quota_individual": 0,
+        "call_text": "正文",
+        "updated_at": opened,
+    }
     assert client.post(f"/office/cycles/{draft.pk}/edit/", data).status_code == 302
     stale = client.post(f"/office/cycles/{draft.pk}/edit/", {**data, "name": "覆盖"})
     assert "其他人" in stale.content.decode()

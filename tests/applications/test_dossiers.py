@@ -159,3 +159,20 @@ def test_an_outsider_cannot_touch_a_dossier(org_dossier, other_applicant):
             trade_secret=False,
         )
     assert Dossier.objects.get(pk=org_dossier.pk).state == DossierState.DRAFT
+
+
+def test_autosave_answers_json_and_refuses_a_stale_token(client, org_dossier, applicant):
+    from applications.forms import DossierForm
+
+    client.force_login(applicant)
+    form = DossierForm(dossier=org_dossier)
+    data = {name: form[name].value() or "" for name in form.fields}
+    data = {k: ("on" if v is True else "" if v is False else v) for k, v in data.items()}
+    data["s_4.1"] = "自动保存的摘要"
+    first = client.post(f"/dossiers/{org_dossier.pk}/", data, HTTP_X_AUTOSAVE="1")
+    assert first.status_code == 200 and "自动保存" in first.json()["message"]
+    stale = client.post(
+        f"/dossiers/{org_dossier.pk}/", {**data, "s_4.1": "旧页面"}, HTTP_X_AUTOSAVE="1"
+    )
+    assert stale.status_code == 409 and "其他人" in stale.json()["message"]
+    assert Dossier.objects.get(pk=org_dossier.pk).category_summaries["4.1"] == "自动保存的摘要"

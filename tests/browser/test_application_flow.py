@@ -214,3 +214,31 @@ def test_mobiliser_invites_an_organisation_of_its_sector(page, open_call):
     assert mail.outbox[-1].to == ["bianmao@example.invalid"]
     assert "/invite/" in mail.outbox[-1].body
     assert axe_violations(page) == []
+
+
+def test_the_draft_saves_itself_while_the_applicant_types(page, open_call):
+    from tests.factories.applications import individual_for
+
+    person = UserFactory(username="typist", role=Role.APPLICANT, applicant_kind="individual")
+    individual_for(person, serial=321)
+    log_in(page, person.username)
+    page.goto("/apply/")
+    page.get_by_role("button", name="开始填写申报").click()
+    page.wait_for_url("**/dossiers/*/")
+
+    def saved():
+        return page.expect_response(
+            lambda r: r.request.method == "POST" and r.request.headers.get("x-autosave") == "1"
+        )
+
+    with saved() as first:
+        page.get_by_label("个人业绩陈述").fill("主持中蒙口岸查验质量提升项目")
+    assert first.value.status == 200
+    assert "自动保存" in page.locator("#autosave-status").inner_text()
+    page.reload()
+    assert page.get_by_label("个人业绩陈述").input_value() == "主持中蒙口岸查验质量提升项目"
+    with saved() as second:  # the fresh token of the reloaded page allows the next save
+        page.get_by_label("个人业绩陈述").fill("第二次修改")
+    assert second.value.status == 200
+    page.reload()
+    assert page.get_by_label("个人业绩陈述").input_value() == "第二次修改"
