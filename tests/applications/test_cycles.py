@@ -8,7 +8,7 @@ from applications.enums import CycleState
 from applications.models import Cycle
 from applications.services.cycles import cycle_create, cycle_transition
 from award_portal.rules.models import RulebookEdition
-from tests.factories.applications import organisation_for, ready_dossier
+from tests.factories.applications import draft_cycle, organisation_for, ready_dossier
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -32,15 +32,8 @@ def test_the_transition_graph_is_exactly_the_table():
 
 
 def test_announce_refuses_an_edition_not_in_force(june_2026, office, edition_2021):
-    cycle = cycle_create(
-        actor=office,
-        data={
-            "name": "x",
-            "edition": edition_2021,
-            "announcement_date": date(2026, 11, 2),
-            "application_deadline": date(2026, 12, 1),
-            "call_text": "",
-        },
+    cycle = draft_cycle(
+        office, edition_2021, announce=date(2026, 11, 2), deadline=date(2026, 12, 1), name="x"
     )
     with pytest.raises(ValidationError, match="不是 2026-11-02"):
         cycle_transition(actor=office, cycle=cycle, name="announce")
@@ -50,16 +43,7 @@ def test_announce_refuses_an_edition_not_in_force(june_2026, office, edition_202
 
 
 def test_announce_refuses_a_window_shorter_than_the_edition_allows(june_2026, office, edition_2021):
-    cycle = cycle_create(
-        actor=office,
-        data={
-            "name": "x",
-            "edition": edition_2021,
-            "announcement_date": date(2026, 6, 1),
-            "application_deadline": date(2026, 6, 12),
-            "call_text": "",
-        },
-    )
+    cycle = draft_cycle(office, edition_2021, deadline=date(2026, 6, 12), name="x")
     with pytest.raises(ValidationError, match="2026-06-15"):
         cycle_transition(actor=office, cycle=cycle, name="announce")
 
@@ -146,16 +130,7 @@ def test_transition_view_whitelist_and_messages(client, cycle, office):
 
 
 def test_a_draft_shows_only_announce_and_cancel(client, june_2026, office, edition_2021):
-    draft = cycle_create(
-        actor=office,
-        data={
-            "name": "草稿届",
-            "edition": edition_2021,
-            "announcement_date": date(2026, 6, 1),
-            "application_deadline": date(2026, 6, 30),
-            "call_text": "",
-        },
-    )
+    draft = draft_cycle(office, edition_2021, name="草稿届")
     client.force_login(office)
     page = client.get(reverse("applications:cycle-detail", args=[draft.pk])).content.decode()
     assert "发布申报公告</button>" in page and "截止受理</button>" not in page
@@ -164,16 +139,7 @@ def test_a_draft_shows_only_announce_and_cancel(client, june_2026, office, editi
 def test_editing_a_draft_through_the_page_and_a_stale_form_is_refused(
     client, june_2026, office, edition_2021
 ):
-    draft = cycle_create(
-        actor=office,
-        data={
-            "name": "草稿届",
-            "edition": edition_2021,
-            "announcement_date": date(2026, 6, 1),
-            "application_deadline": date(2026, 6, 30),
-            "call_text": "",
-        },
-    )
+    draft = draft_cycle(office, edition_2021, name="草稿届")
     client.force_login(office)
     opened = client.get(f"/office/cycles/{draft.pk}/edit/").context["form"]["updated_at"].value()
     data = {

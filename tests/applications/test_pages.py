@@ -138,20 +138,10 @@ def test_public_call_pages_feed_and_pdf(client, cycle):
 
 
 def test_a_draft_cycle_is_not_public(client, june_2026, office, edition_2021):
-    from datetime import date
 
-    from applications.services.cycles import cycle_create
+    from tests.factories.applications import draft_cycle
 
-    draft = cycle_create(
-        actor=office,
-        data={
-            "name": "未公布",
-            "edition": edition_2021,
-            "announcement_date": date(2026, 6, 1),
-            "application_deadline": date(2026, 6, 30),
-            "call_text": "",
-        },
-    )
+    draft = draft_cycle(office, edition_2021, name="未公布")
     assert client.get(f"/calls/{draft.pk}/").status_code == 404
     assert "未公布" not in client.get("/calls/").content.decode()
 

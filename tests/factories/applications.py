@@ -36,7 +36,7 @@ def id_number(serial: int = 123) -> str:
     return first17 + id_check_digit(first17)
 
 
-def announced_cycle(
+def draft_cycle(
     office,
     edition,
     *,
@@ -45,7 +45,7 @@ def announced_cycle(
     name="第三届市长质量奖",
     **quotas,
 ):
-    cycle = cycle_create(
+    return cycle_create(
         actor=office,
         data={
             "name": name,
@@ -57,6 +57,10 @@ def announced_cycle(
             "call_text": "申报公告正文",
         },
     )
+
+
+def announced_cycle(office, edition, **options):
+    cycle = draft_cycle(office, edition, **options)
     return cycle_transition(actor=office, cycle=cycle, name="announce")
 
 
