@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 @dataclass(frozen=True)
 class Item:
     code: str
-    article: str
+    article: str  # lazy: rendered in the reader's language
     text: str
     kind: str  # "organisation", "individual" or "both"
 
@@ -18,7 +18,7 @@ class Item:
 CONDITIONS = [
     Item(
         "10.1",
-        "第十条第（一）项",
+        _("Art. 10(1)"),
         _(
             "Registered in the city as an independent legal person, "
             "operating continuously, lawful and holding the required licences."
@@ -27,7 +27,7 @@ CONDITIONS = [
     ),
     Item(
         "10.2",
-        "第十条第（二）项",
+        _("Art. 10(2)"),
         _(
             "An effective quality management system, the performance "
             "excellence model and continuous improvement, leading in its sector."
@@ -36,7 +36,7 @@ CONDITIONS = [
     ),
     Item(
         "10.3",
-        "第十条第（三）项",
+        _("Art. 10(3)"),
         _(
             "Outstanding quality, innovation, brand and results; for-profit "
             "organisations without operating loss in the recent years; non-profit organisations "
@@ -46,13 +46,13 @@ CONDITIONS = [
     ),
     Item(
         "11.1",
-        "第十一条第（一）项",
+        _("Art. 11(1)"),
         _("Quality or quality-related work in the city for the required number of years."),
         "individual",
     ),
     Item(
         "11.2",
-        "第十一条第（二）项",
+        _("Art. 11(2)"),
         _(
             "Strong awareness of quality innovation and improvement, with "
             "results showing craftsmanship."
@@ -61,13 +61,13 @@ CONDITIONS = [
     ),
     Item(
         "11.3",
-        "第十一条第（三）项",
+        _("Art. 11(3)"),
         _("Organising or taking part in mass quality activities and building a quality culture."),
         "individual",
     ),
     Item(
         "11.4",
-        "第十一条第（四）项",
+        _("Art. 11(4)"),
         _(
             "Professional ethics, a good personal credit record; as a top "
             "manager, an organisation without major incidents, complaints or violations."
@@ -79,14 +79,14 @@ CONDITIONS = [
 EXCLUSIONS = [
     Item(
         "12.1",
-        "第十二条第（一）项",
+        _("Art. 12(1)"),
         _("Not in line with national industrial, environmental or quality policy."),
         "both",
     ),
-    Item("12.2", "第十二条第（二）项", _("Lacks licences required by the state."), "both"),
+    Item("12.2", _("Art. 12(2)"), _("Lacks licences required by the state."), "both"),
     Item(
         "12.3",
-        "第十二条第（三）项",
+        _("Art. 12(3)"),
         _(
             "A larger or worse quality, safety, environmental or "
             "public-health accident, or a major violation, in the recent years."
@@ -95,13 +95,13 @@ EXCLUSIONS = [
     ),
     Item(
         "12.4",
-        "第十二条第（四）项",
+        _("Art. 12(4)"),
         _("Fraud or misconduct in a government award in the recent years."),
         "both",
     ),
     Item(
         "12.5",
-        "第十二条第（五）项",
+        _("Art. 12(5)"),
         _(
             "Serious violations in paying or withholding tax or social "
             "insurance in the recent years."
@@ -110,23 +110,23 @@ EXCLUSIONS = [
     ),
     Item(
         "12.6",
-        "第十二条第（六）项",
+        _("Art. 12(6)"),
         _("On the list of abnormal operations or of serious dishonesty."),
         "both",
     ),
 ]
 
 FORMAL = [
-    Item("16.truth", "第十六条", _("Materials are truthful."), "both"),
+    Item("16.truth", _("Art. 16"), _("Materials are truthful."), "both"),
     Item(
         "16.complete",
-        "第十六条",
+        _("Art. 16"),
         _("Materials are complete: application form, self-evaluation report and evidence."),
         "both",
     ),
     Item(
         "16.format",
-        "第十六条",
+        _("Art. 16"),
         _("Materials follow the required format; the application form bears the seal."),
         "both",
     ),

@@ -32,26 +32,37 @@ FINAL_QUALIFICATION_STATES = {
 class Sector(models.TextChoices):
     """GB/T 4754-2017 国民经济行业分类, top level (门类)."""
 
-    A = "A", "农、林、牧、渔业"
-    B = "B", "采矿业"
-    C = "C", "制造业"
-    D = "D", "电力、热力、燃气及水生产和供应业"
-    E = "E", "建筑业"
-    F = "F", "批发和零售业"
-    G = "G", "交通运输、仓储和邮政业"
-    H = "H", "住宿和餐饮业"
-    I = "I", "信息传输、软件和信息技术服务业"  # noqa: E741 - the standard's letter
-    J = "J", "金融业"
-    K = "K", "房地产业"
-    L = "L", "租赁和商务服务业"
-    M = "M", "科学研究和技术服务业"
-    N = "N", "水利、环境和公共设施管理业"
-    O = "O", "居民服务、修理和其他服务业"  # noqa: E741 - the standard's letter
-    P = "P", "教育"
-    Q = "Q", "卫生和社会工作"
-    R = "R", "文化、体育和娱乐业"
-    S = "S", "公共管理、社会保障和社会组织"
-    T = "T", "国际组织"
+    A = "A", pgettext_lazy("sector", "Agriculture, forestry, animal husbandry and fishery")
+    B = "B", pgettext_lazy("sector", "Mining")
+    C = "C", pgettext_lazy("sector", "Manufacturing")
+    D = "D", pgettext_lazy("sector", "Electricity, heat, gas and water production and supply")
+    E = "E", pgettext_lazy("sector", "Construction")
+    F = "F", pgettext_lazy("sector", "Wholesale and retail trade")
+    G = "G", pgettext_lazy("sector", "Transport, storage and postal services")
+    H = "H", pgettext_lazy("sector", "Accommodation and catering")
+    I = (  # noqa: E741 - the standard's letter
+        "I",
+        pgettext_lazy(
+            "sector", "Information transmission, software and information technology services"
+        ),
+    )
+    J = "J", pgettext_lazy("sector", "Finance")
+    K = "K", pgettext_lazy("sector", "Real estate")
+    L = "L", pgettext_lazy("sector", "Leasing and business services")
+    M = "M", pgettext_lazy("sector", "Scientific research and technical services")
+    N = (
+        "N",
+        pgettext_lazy("sector", "Water conservancy, environment and public facilities management"),
+    )
+    O = "O", pgettext_lazy("sector", "Resident services, repair and other services")  # noqa: E741 - the standard's letter
+    P = "P", pgettext_lazy("sector", "Education")
+    Q = "Q", pgettext_lazy("sector", "Health and social work")
+    R = "R", pgettext_lazy("sector", "Culture, sports and entertainment")
+    S = (
+        "S",
+        pgettext_lazy("sector", "Public administration, social security and social organisations"),
+    )
+    T = "T", pgettext_lazy("sector", "International organisations")
 
 
 class Ownership(models.TextChoices):
@@ -67,7 +78,7 @@ class District(models.TextChoices):
     """Where in Erenhot an organisation is registered (Art. 2, 10(1))."""
 
     URBAN = "urban", pgettext_lazy("district", "Urban area (subdistricts)")
-    GERILEAODU = "gerileaodu", "格日勒敖都苏木"
+    GERILEAODU = "gerileaodu", pgettext_lazy("district", "Gerileaodu Sumu")
     ZONE = "border_zone", pgettext_lazy("district", "Border Economic Cooperation Zone")
 
 
@@ -79,13 +90,13 @@ class MemberRole(models.TextChoices):
 class Category(models.TextChoices):
     """GB/T 19580-2012 卓越绩效评价准则, its seven categories (Art. 13)."""
 
-    LEADERSHIP = "4.1", "4.1 领导"
-    STRATEGY = "4.2", "4.2 战略"
-    CUSTOMERS = "4.3", "4.3 顾客与市场"
-    RESOURCES = "4.4", "4.4 资源"
-    PROCESSES = "4.5", "4.5 过程管理"
-    MEASUREMENT = "4.6", "4.6 测量、分析与改进"
-    RESULTS = "4.7", "4.7 结果"
+    LEADERSHIP = "4.1", pgettext_lazy("gb19580", "4.1 Leadership")
+    STRATEGY = "4.2", pgettext_lazy("gb19580", "4.2 Strategy")
+    CUSTOMERS = "4.3", pgettext_lazy("gb19580", "4.3 Customers and markets")
+    RESOURCES = "4.4", pgettext_lazy("gb19580", "4.4 Resources")
+    PROCESSES = "4.5", pgettext_lazy("gb19580", "4.5 Process management")
+    MEASUREMENT = "4.6", pgettext_lazy("gb19580", "4.6 Measurement, analysis and improvement")
+    RESULTS = "4.7", pgettext_lazy("gb19580", "4.7 Results")
 
 
 class FileKind(models.TextChoices):

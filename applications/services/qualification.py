@@ -122,7 +122,7 @@ def supplement_request(
         items=[
             {
                 "code": i.code,
-                "article": ITEMS[i.code].article,
+                "article": str(ITEMS[i.code].article),
                 "text": str(ITEMS[i.code].text),
                 "note": i.note,
             }

@@ -171,3 +171,10 @@ def test_every_dossier_pdf_has_its_chinese_text(client, org_dossier, applicant, 
     notice = pdf_text(client.get(f"/dossiers/{org_dossier.pk}/notice-1.pdf"))
     assert "补正材料通知书" in notice and "请补充卓越绩效自评报告附件" in notice
     assert client.get(f"/dossiers/{org_dossier.pk}/decision.pdf").status_code == 404
+
+
+def test_the_call_reads_in_english_when_chosen(client, cycle):
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/calls/{cycle.pk}/").content.decode()
+    assert "Art. 12(6)" in page and "4.7 Results" in page
+    assert "第十二条" not in page
