@@ -251,7 +251,9 @@ def submission_problems(dossier: Dossier) -> list[str]:
             problems.append(f"{check.label}: {check.detail}")
     kinds = {f.kind for f in dossier.files.all()}
     if dossier.kind == ApplicantKind.ORGANISATION:
-        empty = [c.label for c in Category if not (dossier.category_summaries or {}).get(c.value)]
+        empty = [
+            str(c.label) for c in Category if not (dossier.category_summaries or {}).get(c.value)
+        ]
         if empty:
             problems.append(
                 _("Summarise your self-evaluation for: %(list)s") % {"list": "、".join(empty)}

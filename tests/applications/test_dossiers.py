@@ -176,3 +176,10 @@ def test_autosave_answers_json_and_refuses_a_stale_token(client, org_dossier, ap
     )
     assert stale.status_code == 409 and "其他人" in stale.json()["message"]
     assert Dossier.objects.get(pk=org_dossier.pk).category_summaries["4.1"] == "自动保存的摘要"
+
+
+def test_an_empty_self_evaluation_is_listed_by_category(cycle, applicant):
+    organisation_for(applicant)
+    dossier = dossier_start(actor=applicant, cycle=cycle)
+    problems = " ".join(submission_problems(dossier))
+    assert "4.1 领导、4.2 战略" in problems
