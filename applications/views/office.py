@@ -1,5 +1,7 @@
 """The coordination office: cycles, the qualification queue, the check of one dossier."""
 
+import contextlib
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -161,8 +163,16 @@ class QueueView(RolePermissionRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["dossiers"] = attach_clocks(list(context["page_obj"].object_list))
-        context["today"] = timezone.localdate()
+        today = timezone.localdate()
+        calendar = WorkdayCalendar.load()
+        dossiers = attach_clocks(list(context["page_obj"].object_list))
+        for dossier in dossiers:  # working days left on the clock, when computable
+            dossier.days_left = None
+            if dossier.clock_due and dossier.clock_due >= today:
+                with contextlib.suppress(ScheduleUnknown):  # pending: shown without a count
+                    dossier.days_left = calendar.between(today, dossier.clock_due)
+        context["dossiers"] = dossiers
+        context["today"] = today
         context["states"] = [s for s in DossierState if s != DossierState.DRAFT]
         context["cycles"] = Cycle.objects.exclude(state="draft").only("id", "name")
         context["current_state"] = self.request.GET.get("state", "")

@@ -151,3 +151,13 @@ def test_a_missed_reply_deadline_is_flagged_to_the_office(received, office, appl
     reminders_sweep(today=date(2026, 6, 5))
     assert Notification.objects.filter(user=office, title__startswith="已逾期").count() == 1
     assert Notification.objects.filter(user=applicant, title__startswith="已逾期").count() == 1
+
+
+def test_the_queue_shows_each_clock_and_the_working_days_left(client, received, office, june_2026):
+    client.force_login(office)
+    page = client.get("/office/qualification/").content.decode()
+    assert "2026-06-16（还剩 10 个工作日）" in page
+    june_2026.move_to(datetime(2026, 6, 17, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
+    client.force_login(office)  # the working-day session has expired in between
+    late = client.get("/office/qualification/").content.decode()
+    assert 'class="overdue"' in late and "已逾期" in late
