@@ -24,14 +24,6 @@ def window_is_open(cycle, *, now=None) -> bool:
     return cycle.announcement_date <= today <= cycle.application_deadline
 
 
-def can_view_dossier(user, dossier) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.has_perm("applications.view_dossier"):  # office, auditor (role-wide)
-        return True
-    return user.has_perm("applications.view_dossier", dossier)  # the applicant's grant
-
-
 def can_edit_dossier(user, dossier) -> bool:
     return (
         dossier.state == DossierState.DRAFT

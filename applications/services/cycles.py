@@ -116,9 +116,7 @@ def cycle_create(*, actor, data: dict, request: HttpRequest | None = None) -> Cy
     """A draft cycle; the quotas default to the edition's."""
     _require(actor)
     edition = RulebookEdition.objects.get(pk=data["edition"].pk)  # as stored now
-    cycle = Cycle(
-        **{k: v for k, v in data.items() if k in CYCLE_FIELDS},
-    )
+    cycle = Cycle(**{k: v for k, v in data.items() if k in CYCLE_FIELDS})
     cycle.edition = edition
     if data.get("quota_organisation") is None:
         cycle.quota_organisation = edition.quota_organisation

@@ -161,23 +161,3 @@ class WorkdayCalendar:
 
     def workday_on_or_after(self, day: date) -> date:
         return day if self.is_workday(day) else self.next_workday(day)
-
-
-def current_calendar() -> WorkdayCalendar:
-    return WorkdayCalendar.load()
-
-
-def is_workday(day: date) -> bool:
-    return current_calendar().is_workday(day)
-
-
-def add_workdays(start: date, working_days: int) -> date:
-    return current_calendar().add(start, working_days)
-
-
-def workdays_between(start: date, end: date) -> int:
-    return current_calendar().between(start, end)
-
-
-def next_workday(day: date) -> date:
-    return current_calendar().next_workday(day)
