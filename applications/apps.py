@@ -7,13 +7,13 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("Applications")
 
     def ready(self) -> None:
-        from award_portal.web.registry import register_nav, register_panel, register_public_nav
+        from award_portal.web.registry import register_nav, register_panel
 
-        from .panels import NAV, PANELS, PUBLIC_NAV
+        from . import audit_words
+        from .panels import NAV, PANELS
 
         for item in NAV:
             register_nav(item)
-        for item in PUBLIC_NAV:
-            register_public_nav(item)
         for role, panel in PANELS:
             register_panel(role, panel)
+        audit_words.register()

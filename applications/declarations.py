@@ -1,18 +1,48 @@
 """The conditions (Art. 10, 11) and exclusions (Art. 12) an applicant declares, and the
 qualification checklist the office works through. One table, read by the form, the
-submission check, the checklist and the PDFs."""
+submission check, the checklist and the PDFs.
+
+Every number in these texts comes from the round's rulebook edition: a text holds
+placeholders (``%(lookback)s``) that ``Item.text_for(edition)`` fills in.
+"""
 
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
 
+def edition_numbers(edition) -> dict:
+    return {
+        "operating": edition.organisation_min_operating_years,
+        "no_loss": edition.organisation_no_loss_years,
+        "quality": edition.individual_min_quality_years,
+        "clean": edition.top_manager_clean_years,
+        "lookback": edition.exclusion_lookback_years,
+    }
+
+
 @dataclass(frozen=True)
 class Item:
     code: str
     article: str  # lazy: rendered in the reader's language
-    text: str
+    text: str  # lazy, may hold %(operating)s %(no_loss)s %(quality)s %(clean)s %(lookback)s
     kind: str  # "organisation", "individual" or "both"
+
+    def text_for(self, edition) -> str:
+        return str(self.text) % edition_numbers(edition)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """An item with its text for one edition, for templates and notices."""
+
+    code: str
+    article: str
+    text: str
+
+
+def rendered(items: list[Item], edition) -> list[Rendered]:
+    return [Rendered(i.code, str(i.article), i.text_for(edition)) for i in items]
 
 
 CONDITIONS = [
@@ -20,8 +50,8 @@ CONDITIONS = [
         "10.1",
         _("Art. 10(1)"),
         _(
-            "Registered in the city as an independent legal person, "
-            "operating continuously, lawful and holding the required licences."
+            "Registered in the city as an independent legal person, operating continuously "
+            "for at least %(operating)s years, lawful and holding the required licences."
         ),
         "organisation",
     ),
@@ -38,8 +68,8 @@ CONDITIONS = [
         "10.3",
         _("Art. 10(3)"),
         _(
-            "Outstanding quality, innovation, brand and results; for-profit "
-            "organisations without operating loss in the recent years; non-profit organisations "
+            "Outstanding quality, innovation, brand and results; for-profit organisations "
+            "without operating loss in the last %(no_loss)s years; non-profit organisations "
             "with a leading social contribution."
         ),
         "organisation",
@@ -47,7 +77,7 @@ CONDITIONS = [
     Item(
         "11.1",
         _("Art. 11(1)"),
-        _("Quality or quality-related work in the city for the required number of years."),
+        _("Quality or quality-related work in the city for at least %(quality)s years."),
         "individual",
     ),
     Item(
@@ -69,8 +99,9 @@ CONDITIONS = [
         "11.4",
         _("Art. 11(4)"),
         _(
-            "Professional ethics, a good personal credit record; as a top "
-            "manager, an organisation without major incidents, complaints or violations."
+            "Professional ethics, a good personal credit record; as a top manager, an "
+            "organisation without major incidents, complaints or violations in the last "
+            "%(clean)s years."
         ),
         "individual",
     ),
@@ -88,23 +119,23 @@ EXCLUSIONS = [
         "12.3",
         _("Art. 12(3)"),
         _(
-            "A larger or worse quality, safety, environmental or "
-            "public-health accident, or a major violation, in the recent years."
+            "A larger or worse quality, safety, environmental or public-health accident, or "
+            "a major violation, in the last %(lookback)s years."
         ),
         "both",
     ),
     Item(
         "12.4",
         _("Art. 12(4)"),
-        _("Fraud or misconduct in a government award in the recent years."),
+        _("Fraud or misconduct in a government award in the last %(lookback)s years."),
         "both",
     ),
     Item(
         "12.5",
         _("Art. 12(5)"),
         _(
-            "Serious violations in paying or withholding tax or social "
-            "insurance in the recent years."
+            "Serious violations in paying or withholding tax or social insurance in the last "
+            "%(lookback)s years."
         ),
         "both",
     ),

@@ -10,23 +10,70 @@ class CycleState(models.TextChoices):
     ANNOUNCED = "announced", pgettext_lazy("cycle", "Call announced")
     QUALIFICATION = "qualification", pgettext_lazy("cycle", "Qualification check")
     EXPERT_REVIEW = "expert_review", pgettext_lazy("cycle", "Expert review")
+    PUBLIC_COMMENT = "public_comment", pgettext_lazy("cycle", "Results under public comment")
+    GROUP_VOTE = "group_vote", pgettext_lazy("cycle", "Ranking and the working group's vote")
+    PUBLICITY = "publicity", pgettext_lazy("cycle", "Publicity of the proposed winners")
+    APPROVAL = "approval", pgettext_lazy("cycle", "Awaiting the city government's approval")
+    AWARDED = "awarded", pgettext_lazy("cycle", "Awarded")
     CANCELLED = "cancelled", pgettext_lazy("cycle", "Cancelled")
 
 
 class DossierState(models.TextChoices):
     DRAFT = "draft", pgettext_lazy("dossier", "Draft")
-    SUBMITTED = "submitted", pgettext_lazy("dossier", "Received")
+    SUBMITTED = "submitted", pgettext_lazy("dossier", "Received (awaiting qualification check)")
     SUPPLEMENT_REQUESTED = "supplement_requested", pgettext_lazy("dossier", "Supplement requested")
     QUALIFIED = "qualified", pgettext_lazy("dossier", "Qualified")
     NOT_QUALIFIED = "not_qualified", pgettext_lazy("dossier", "Not qualified")
+    UNDER_REVIEW = "under_review", pgettext_lazy("dossier", "Under expert review")
+    REVIEWED = "reviewed", pgettext_lazy("dossier", "Expert review concluded")
+    CANDIDATE = "candidate", pgettext_lazy("dossier", "On the candidate list")
+    NOT_SHORTLISTED = "not_shortlisted", pgettext_lazy("dossier", "Not on the candidate list")
+    PROPOSED = "proposed", pgettext_lazy("dossier", "Proposed for the award")
+    NOT_PROPOSED = "not_proposed", pgettext_lazy("dossier", "Not proposed by the working group")
+    CANCELLED_AFTER_OBJECTION = (
+        "cancelled_after_objection",
+        pgettext_lazy("dossier", "Candidacy cancelled after an objection"),
+    )
+    APPROVED = "approved", pgettext_lazy("dossier", "Approved by the city government")
+    NOT_APPROVED = "not_approved", pgettext_lazy("dossier", "Not approved by the city government")
+    AWARDED = "awarded", pgettext_lazy("dossier", "Awarded")
+    REVOKED = "revoked", pgettext_lazy("dossier", "Award revoked")
     WITHDRAWN = "withdrawn", pgettext_lazy("dossier", "Withdrawn")
 
 
+# Art. 15: the applicant may withdraw until the city government approves the award
+WITHDRAWABLE_STATES = {
+    DossierState.DRAFT,
+    DossierState.SUBMITTED,
+    DossierState.SUPPLEMENT_REQUESTED,
+    DossierState.QUALIFIED,
+    DossierState.UNDER_REVIEW,
+    DossierState.REVIEWED,
+    DossierState.CANDIDATE,
+    DossierState.PROPOSED,
+}
+
+# every state after the qualification check (its outcome is final)
 FINAL_QUALIFICATION_STATES = {
     DossierState.QUALIFIED,
     DossierState.NOT_QUALIFIED,
     DossierState.WITHDRAWN,
+    DossierState.UNDER_REVIEW,
+    DossierState.REVIEWED,
+    DossierState.CANDIDATE,
+    DossierState.NOT_SHORTLISTED,
+    DossierState.PROPOSED,
+    DossierState.NOT_PROPOSED,
+    DossierState.CANCELLED_AFTER_OBJECTION,
+    DossierState.APPROVED,
+    DossierState.NOT_APPROVED,
+    DossierState.AWARDED,
+    DossierState.REVOKED,
 }
+
+# in the expert review: the round's review stages move them (review/ through the services
+# of this app)
+REVIEW_STATES = {DossierState.UNDER_REVIEW, DossierState.REVIEWED}
 
 
 class Sector(models.TextChoices):

@@ -3,7 +3,7 @@
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from award_portal.web.navigation import NavItem
+from award_portal.web.navigation import ROUNDS, WORKBENCH, NavItem
 from award_portal.web.registry import Panel
 
 
@@ -48,14 +48,19 @@ def _public(request) -> dict:
 
 
 NAV = [
-    NavItem(_("Rounds"), "applications:cycle-list", "applications.view_cycle"),
-    NavItem(_("Qualification queue"), "applications:queue", "applications.check_dossier"),
-    NavItem(_("My applications"), "applications:my-dossiers", "applications.add_dossier"),
-    NavItem(_("My profile"), "applications:profile", "applications.add_dossier"),
-    NavItem(_("My sector"), "applications:sector", "applications.add_invitation"),
+    NavItem(
+        _("All rounds"), "applications:cycle-list", ROUNDS, "applications.view_cycle", order=10
+    ),
+    NavItem(_("Calls for applications"), "applications:call-list", ROUNDS, public=True),
+    NavItem(
+        _("Qualification queue"), "applications:queue", WORKBENCH, "applications.check_dossier"
+    ),
+    NavItem(
+        _("My applications"), "applications:my-dossiers", WORKBENCH, "applications.add_dossier"
+    ),
+    NavItem(_("My profile"), "applications:profile", WORKBENCH, "applications.add_dossier"),
+    NavItem(_("My sector"), "applications:sector", WORKBENCH, "applications.add_invitation"),
 ]
-
-PUBLIC_NAV = [NavItem(_("Calls for applications"), "applications:call-list")]
 
 PANELS = [
     ("applicant", Panel("applications/panels/applicant.html", _applicant)),

@@ -1,19 +1,35 @@
 """Reads, already scoped to the user and joined for their page."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
 from award_portal.workdays.models import Deadline, DeadlineStatus
 
 from .enums import CycleState, DossierState
-from .models import Cycle, Dossier, MobiliserProfile, Organisation
+from .models import Cycle, Dossier, Invitation, MobiliserProfile, Organisation
 from .services.dossiers import QUALIFICATION_CLOCK, SUPPLEMENT_REPLY
 
 
 def cycle_list_public() -> QuerySet[Cycle]:
     return Cycle.objects.exclude(state=CycleState.DRAFT).select_related("edition")
+
+
+def cycle_figures_public() -> QuerySet[Cycle]:
+    """The public rounds with the short statistics everybody may read (Art. 6): how many
+    applications were received, how many titles were awarded and how many of those were
+    later revoked (Art. 28, 29: still awarded by the round, counted apart). Names stay
+    on the notices."""
+    return cycle_list_public().annotate(
+        applicants=Count("dossiers", filter=Q(dossiers__received_at__isnull=False)),
+        winners=Count("dossiers", filter=Q(dossiers__state__in=TITLE_AWARDED_STATES)),
+        revoked=Count("dossiers", filter=Q(dossiers__state=DossierState.REVOKED)),
+    )
+
+
+#: a dossier whose round awarded it the title, valid or revoked since
+TITLE_AWARDED_STATES = (DossierState.AWARDED, DossierState.REVOKED)
 
 
 def cycle_open_calls() -> list[Cycle]:
@@ -46,6 +62,7 @@ def dossier_queue_for_office(*, cycle_id=None, state=None) -> QuerySet[Dossier]:
             "state",
             "kind",
             "received_at",
+            "number",
             "cycle__id",
             "cycle__name",
             "cycle__state",  # read by the FSM mixin when a row is built
@@ -64,12 +81,14 @@ def dossier_queue_for_office(*, cycle_id=None, state=None) -> QuerySet[Dossier]:
 
 
 def attach_clocks(dossiers: list[Dossier]) -> list[Dossier]:
-    """Set ``clock_due``, ``reply_due`` and ``notice_count`` on each row: two queries
-    for the whole page, whatever its length."""
+    """Set ``clock_due``, ``clock_pending``, ``reply_due`` and ``notice_count`` on each
+    row: two queries for the whole page, whatever its length. A pending clock (received
+    in a year whose schedule is not confirmed yet) has no due date."""
     from .models import SupplementNotice
 
     ids = [d.pk for d in dossiers]
     due: dict[tuple[str, str], object] = {}
+    pending: set[str] = set()
     for subject_id, kind, due_date in (
         Deadline.objects.filter(
             subject_type=ContentType.objects.get_for_model(Dossier),
@@ -80,6 +99,10 @@ def attach_clocks(dossiers: list[Dossier]) -> list[Dossier]:
         .order_by("-due_date")
         .values_list("subject_id", "kind", "due_date")
     ):
+        if due_date is None:
+            if kind == QUALIFICATION_CLOCK:
+                pending.add(subject_id)
+            continue
         due[(subject_id, kind)] = due_date  # the earliest wins: ordered latest first
     counts = dict(
         SupplementNotice.objects.filter(dossier_id__in=ids)
@@ -88,6 +111,7 @@ def attach_clocks(dossiers: list[Dossier]) -> list[Dossier]:
         .values_list("dossier_id", "n")
     )
     for dossier in dossiers:
+        dossier.clock_pending = str(dossier.pk) in pending
         dossier.clock_due = due.get((str(dossier.pk), QUALIFICATION_CLOCK))
         dossier.reply_due = due.get((str(dossier.pk), SUPPLEMENT_REPLY))
         dossier.notice_count = counts.get(dossier.pk, 0)
@@ -115,15 +139,47 @@ def dossier_visible_to(user) -> QuerySet[Dossier]:
     )
 
 
-def sector_applicants_for_mobiliser(user) -> tuple[str | None, QuerySet[Organisation]]:
-    """Art. 9: the organisations of the mobiliser's sector and each dossier's stage,
-    never contents."""
+def applicants_for_mobiliser(user):
+    """Art. 9: the applicants of the department's territory or sector, and those it
+    invited, with each dossier's stage — never contents, scores or files.
+
+    Returns (profile, organisations, individuals); organisations and individuals carry
+    their dossiers (with the round) prefetched.
+    """
+    from django.db.models import Prefetch, Q
+
+    from .models import Individual, MobiliserScope
+
     profile = MobiliserProfile.objects.filter(user=user).first()
     if profile is None:
-        return None, Organisation.objects.none()
-    organisations = (
-        Organisation.objects.filter(sector=profile.sector)
-        .prefetch_related("dossiers__cycle")
-        .only("id", "name", "sector")
+        return None, Organisation.objects.none(), Individual.objects.none()
+    in_scope = (
+        Q(district=profile.district)
+        if profile.scope == MobiliserScope.DISTRICT
+        else Q(sector=profile.sector)
     )
-    return profile.sector, organisations
+    dossiers = Prefetch(
+        "dossiers",
+        queryset=Dossier.objects.select_related("cycle")
+        .only(
+            "id", "state", "number", "organisation_id", "individual_id", "cycle__id", "cycle__name"
+        )
+        .order_by("-cycle__created_at"),
+    )
+    organisations = (
+        Organisation.objects.filter(in_scope | Q(invited_by__mobiliser=user))
+        .prefetch_related(dossiers)
+        .only("id", "name", "sector", "district")
+        .order_by("name")
+    )
+    individuals = (
+        Individual.objects.filter(
+            user__in=Invitation.objects.filter(mobiliser=user, accepted_by__isnull=False).values(
+                "accepted_by"
+            )
+        )
+        .prefetch_related(dossiers)
+        .only("id", "full_name")
+        .order_by("full_name")
+    )
+    return profile, organisations, individuals

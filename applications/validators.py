@@ -1,5 +1,11 @@
-"""Check characters of Chinese identifiers, as their national standards define them."""
+"""Check characters of Chinese identifiers, as their national standards define them.
 
+Every identifier is normalised before it is validated, encrypted or hashed: one number
+typed with full-width digits (an input method's default), with "x" or with spaces must
+be the same number, or the same person registers twice under one ID number.
+"""
+
+import unicodedata
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -16,13 +22,30 @@ def uscc_check_character(first17: str) -> str:
     return USCC_CHARS[(31 - total % 31) % 31]
 
 
+def _normalise_identifier(value: str) -> str:
+    """NFKC (full-width "１Ｘ" and superscript "¹" become "1X" and "1"), any other decimal
+    digit ("٣") as its ASCII digit, upper case, no spaces. What is still not ASCII
+    afterwards is refused by the validators below."""
+    text = unicodedata.normalize("NFKC", value or "")
+    text = "".join(
+        str(unicodedata.decimal(char)) if not char.isascii() and char.isdecimal() else char
+        for char in text
+    )
+    return "".join(text.split()).upper()
+
+
 def normalise_uscc(value: str) -> str:
-    return value.strip().upper().replace(" ", "")
+    return _normalise_identifier(value)
 
 
 def validate_uscc(value: str) -> None:
     """统一社会信用代码 (GB 32100-2015): 18 characters, the last a check character."""
     code = normalise_uscc(value)
+    if not code.isascii():
+        raise ValidationError(
+            _("Type the credit code with the digits 0-9 and the letters A-Z only."),
+            code="uscc_characters",
+        )
     if len(code) != 18 or any(c not in USCC_CHARS for c in code):
         raise ValidationError(
             _(
@@ -46,12 +69,17 @@ def id_check_digit(first17: str) -> str:
 
 
 def normalise_id_number(value: str) -> str:
-    return value.strip().upper().replace(" ", "")
+    return _normalise_identifier(value)
 
 
 def validate_id_number(value: str) -> None:
     """居民身份证号码 (GB 11643-1999): 17 digits, a check digit (0-9 or X), a real birth date."""
     number = normalise_id_number(value)
+    if not number.isascii():
+        raise ValidationError(
+            _("Type the ID number with the digits 0-9 and the letter X only."),
+            code="id_characters",
+        )
     if (
         len(number) != 18
         or not number[:17].isdigit()

@@ -2,9 +2,11 @@ from .applicants import (
     FinancialYear,
     Individual,
     MobiliserProfile,
+    MobiliserScope,
     Organisation,
     OrganisationMembership,
 )
+from .bans import ApplicantBan, BanSource
 from .cycles import Cycle
 from .dossiers import (
     CheckItem,
@@ -13,10 +15,15 @@ from .dossiers import (
     DossierGroupObjectPermission,
     DossierUserObjectPermission,
     Invitation,
+    MemberInvitation,
+    Receipt,
+    ReceiptKind,
     SupplementNotice,
 )
 
 __all__ = [
+    "ApplicantBan",
+    "BanSource",
     "CheckItem",
     "Cycle",
     "Dossier",
@@ -26,8 +33,12 @@ __all__ = [
     "FinancialYear",
     "Individual",
     "Invitation",
+    "MemberInvitation",
     "MobiliserProfile",
+    "MobiliserScope",
     "Organisation",
     "OrganisationMembership",
+    "Receipt",
+    "ReceiptKind",
     "SupplementNotice",
 ]

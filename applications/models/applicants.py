@@ -3,6 +3,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from award_portal import privacy
 
@@ -100,6 +101,14 @@ class Individual(models.Model):
     quality_work_since = models.PositiveSmallIntegerField(
         _("in quality work in the city since (year)")
     )
+    # Art. 11(4): the organisation the person leads, named by its credit code (linked
+    # when that organisation is registered here; it need not be)
+    top_manager_of_uscc = models.CharField(
+        _("credit code of the organisation you lead"), max_length=18, blank=True
+    )
+    top_manager_of_name = models.CharField(
+        _("name of the organisation you lead"), max_length=200, blank=True
+    )
     top_manager_of = models.ForeignKey(
         Organisation,
         verbose_name=_("top manager of"),
@@ -136,13 +145,45 @@ class Individual(models.Model):
         return on.year - self.quality_work_since
 
 
+class MobiliserScope(models.TextChoices):
+    """Art. 9: a sumu government mobilises in its territory, an industry department in
+    its sector."""
+
+    DISTRICT = "district", pgettext_lazy("mobiliser", "Territory (sumu government)")
+    SECTOR = "sector", pgettext_lazy("mobiliser", "Sector (industry department)")
+
+
 class MobiliserProfile(models.Model):
-    """Which sector (Art. 9) a mobilising department's account stands for."""
+    """What a mobilising department's account stands for: a territory or a sector."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mobiliser_profile"
     )
-    sector = models.CharField(_("sector"), max_length=1, choices=Sector.choices)
+    scope = models.CharField(
+        _("mobilises by"),
+        max_length=10,
+        choices=MobiliserScope.choices,
+        default=MobiliserScope.SECTOR,
+    )
+    sector = models.CharField(_("sector"), max_length=1, choices=Sector.choices, blank=True)
+    district = models.CharField(_("district"), max_length=20, choices=District.choices, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(scope="sector", district="") & ~models.Q(sector="")
+                    | models.Q(scope="district", sector="") & ~models.Q(district="")
+                ),
+                name="mobiliser_one_scope",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.user} ({self.sector})"
+        return f"{self.user} ({self.sector or self.district})"
+
+    @property
+    def scope_label(self) -> str:
+        if self.scope == MobiliserScope.DISTRICT:
+            return District(self.district).label
+        return Sector(self.sector).label

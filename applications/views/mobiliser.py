@@ -1,17 +1,19 @@
-"""Mobilising departments (Art. 9): invite organisations, see their sector's stages."""
+"""Mobilising departments (Art. 9): invite organisations and people, see the stage of
+the applicants of their territory or sector (never contents or scores)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views import View
 
 from award_portal.accounts.mixins import RolePermissionRequiredMixin
 
-from ..enums import Sector
 from ..forms import InvitationForm
 from ..models import Invitation
-from ..selectors import sector_applicants_for_mobiliser
+from ..selectors import applicants_for_mobiliser
 from ..services.mobilisers import invitation_send
 
 
@@ -20,15 +22,16 @@ class SectorView(RolePermissionRequiredMixin, View):
     template_name = "applications/mobiliser/sector.html"
 
     def page(self, request, form):
-        sector, organisations = sector_applicants_for_mobiliser(request.user)
+        profile, organisations, individuals = applicants_for_mobiliser(request.user)
         return render(
             request,
             self.template_name,
             {
                 "form": form,
-                "sector": Sector(sector).label if sector else None,
+                "profile": profile,
                 "organisations": organisations,
-                "invitations": Invitation.objects.filter(mobiliser=request.user)[:50],
+                "individuals": individuals,
+                "invitations": Invitation.objects.filter(mobiliser=request.user)[:100],
             },
         )
 
@@ -49,19 +52,27 @@ class SectorView(RolePermissionRequiredMixin, View):
 
 
 class InvitationAcceptView(View):
-    """The link in the invitation: remember it, then register as an organisation."""
+    """The link in the invitation: the registration form, filled in from the invitation.
+    The invitation itself is tied to the e-mail address, so it is taken up by whoever
+    registers with that address — on any device, after any log-in."""
 
     def get(self, request, token: str):
         invitation = get_object_or_404(Invitation, token=token, accepted_at__isnull=True)
-        request.session["invitation"] = invitation.token
-        messages.info(
-            request,
-            _(
-                "Register your organisation; the sector “%(sector)s” from the "
-                "invitation is applied to its profile."
-            )
-            % {"sector": invitation.get_sector_display()},
-        )
         if request.user.is_authenticated:
+            messages.info(
+                request,
+                _(
+                    "You are logged in. The invitation is taken up when the profile of an "
+                    "account with the address %(email)s is saved."
+                )
+                % {"email": invitation.email},
+            )
             return redirect("applications:profile")
-        return redirect("/accounts/register/?kind=organisation")
+        query = urlencode(
+            {
+                "kind": invitation.kind,
+                "name": invitation.organisation_name,
+                "email": invitation.email,
+            }
+        )
+        return redirect(f"{reverse('accounts:register')}?{query}")

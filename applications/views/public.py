@@ -4,25 +4,30 @@ from django.contrib.syndication.views import Feed
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, View
 
+from award_portal.documents.chinese import shown_day
+from award_portal.documents.office import office
 from award_portal.documents.pdf import render_pdf
 
-from ..declarations import EXCLUSIONS, conditions_for
+from ..declarations import EXCLUSIONS, conditions_for, rendered
 from ..enums import Category
-from ..selectors import cycle_list_public
+from ..selectors import cycle_figures_public, cycle_list_public
 
 
 def call_context(cycle) -> dict:
+    edition = cycle.edition
     return {
         "cycle": cycle,
-        "edition": cycle.edition,
-        "organisation_conditions": conditions_for("organisation"),
-        "individual_conditions": conditions_for("individual"),
-        "exclusions": EXCLUSIONS,
+        "edition": edition,
+        "organisation_conditions": rendered(conditions_for("organisation"), edition),
+        "individual_conditions": rendered(conditions_for("individual"), edition),
+        "exclusions": rendered(EXCLUSIONS, edition),
         "categories": list(Category),
+        "office": office(),
     }
 
 
@@ -31,7 +36,7 @@ class CallListView(ListView):
     context_object_name = "cycles"
 
     def get_queryset(self):
-        return cycle_list_public()
+        return cycle_figures_public()
 
 
 class CallDetailView(DetailView):
@@ -39,7 +44,7 @@ class CallDetailView(DetailView):
     context_object_name = "cycle"
 
     def get_queryset(self):
-        return cycle_list_public()
+        return cycle_figures_public()
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), **call_context(self.object)}
@@ -48,7 +53,8 @@ class CallDetailView(DetailView):
 class CallPdfView(View):
     def get(self, request, pk: int):
         cycle = get_object_or_404(cycle_list_public(), pk=pk)
-        pdf = render_pdf(template="applications/pdf/call.html", context=call_context(cycle))
+        with translation.override("zh-hans"):  # an official document is Chinese
+            pdf = render_pdf(template="applications/pdf/call.html", context=call_context(cycle))
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="call-{cycle.pk}.pdf"'
         return response
@@ -74,8 +80,8 @@ class CallFeed(Feed):
 
     def item_description(self, item):
         return _("Applications from %(start)s until %(end)s 24:00.") % {
-            "start": item.announcement_date,
-            "end": item.application_deadline,
+            "start": shown_day(item.announcement_date),
+            "end": shown_day(item.application_deadline),
         }
 
     def item_pubdate(self, item):

@@ -40,7 +40,7 @@ def draft_cycle(
     office,
     edition,
     *,
-    announce=date(2026, 6, 1),
+    announce=date(2026, 6, 2),
     deadline=date(2026, 6, 30),
     name="第三届市长质量奖",
     **quotas,
@@ -60,16 +60,16 @@ def draft_cycle(
 
 
 def announced_cycle(office, edition, **options):
+    """A draft, announced. Tests make several rounds in a year, so a reason for
+    announcing within the edition's interval is given (it is recorded only then)."""
     cycle = draft_cycle(office, edition, **options)
-    return cycle_transition(actor=office, cycle=cycle, name="announce")
+    return cycle_transition(actor=office, cycle=cycle, name="announce", reason="测试用届次")
 
 
 _serial = iter(range(1, 10_000))
 
 
-def organisation_for(
-    user, *, founded=date(2015, 1, 1), profits=(500, 600, 700), invitation_token=None, **fields
-):
+def organisation_for(user, *, founded=date(2015, 1, 1), profits=(500, 600, 700), **fields):
     data = {
         "name": f"二连浩特测试企业{next(_serial)}",
         "uscc": uscc(next(_serial)),
@@ -85,7 +85,7 @@ def organisation_for(
         **fields,
     }
     years = [(2025 - i, Decimal("10000"), Decimal(p)) for i, p in enumerate(profits)]
-    return organisation_save(actor=user, data=data, years=years, invitation_token=invitation_token)
+    return organisation_save(actor=user, data=data, years=years)
 
 
 def individual_for(user, *, since=2012, serial=123):
@@ -97,7 +97,8 @@ def individual_for(user, *, since=2012, serial=123):
             "employer": "二连浩特市某公司",
             "position": "质量经理",
             "quality_work_since": since,
-            "top_manager_of": None,
+            "top_manager_of_uscc": "",
+            "top_manager_of_name": "",
             "phone": "13904790001",
             "email": user.email,
         },

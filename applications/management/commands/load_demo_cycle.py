@@ -6,26 +6,24 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
 from award_portal.accounts.models import User
-from award_portal.documents.pdf import render_pdf
 from award_portal.rules.models import RulebookEdition
 from award_portal.rules.selectors import edition_in_force
 from award_portal.rules.services import edition_copy
 from award_portal.workdays.engine import ScheduleUnknown, WorkdayCalendar
 
-from ...declarations import EXCLUSIONS, conditions_for
-from ...enums import Category, CheckOutcome, District, FileKind, Ownership
-from ...models import Cycle, Dossier
+from ...demo import demo_dossier
+from ...enums import CheckOutcome, District, Ownership
+from ...models import Cycle
 from ...services.applicants import individual_save, organisation_save
 from ...services.cycles import cycle_create, cycle_transition
-from ...services.dossiers import dossier_start, dossier_submit, file_attach
-from ...services.mobilisers import mobiliser_set_sector
+from ...services.dossiers import dossier_submit
+from ...services.mobilisers import mobiliser_set_scope
 from ...services.qualification import check_item_record, supplement_request
 from ...validators import id_check_digit, uscc_check_character
 
@@ -34,11 +32,6 @@ CALL_TEXT = (
     "为深入实施质量强市战略，现启动第三届二连浩特市市长质量奖评选工作。"
     "请符合条件的组织和个人在截止日期前通过本平台提交申报材料。"
 )
-
-
-def _pdf(title: str) -> SimpleUploadedFile:
-    content = render_pdf(template="applications/pdf/demo.html", context={"title": title})
-    return SimpleUploadedFile(f"{title}.pdf", content, content_type="application/pdf")
 
 
 def _uscc(first17: str) -> str:
@@ -99,7 +92,12 @@ class Command(BaseCommand):
                 },
             )
             cycle_transition(actor=office, cycle=cycle, name="announce")
-            mobiliser_set_sector(actor=office, user=users["mobiliser"], sector="G")
+            mobiliser_set_scope(
+                actor=office,
+                user=users["mobiliser"],
+                scope="district",
+                district=District.GERILEAODU,
+            )
             self._org(
                 users["org1"],
                 "二连浩特市口岸物流有限公司",
@@ -113,6 +111,7 @@ class Command(BaseCommand):
                 "9115250100000002X",
                 "C",
                 date(2015, 3, 20),
+                district=District.GERILEAODU,
             )
             first17 = "15250119800315123"
             individual_save(
@@ -123,15 +122,16 @@ class Command(BaseCommand):
                     "employer": "二连浩特市口岸物流有限公司",
                     "position": "质量部经理",
                     "quality_work_since": 2012,
-                    "top_manager_of": None,
+                    "top_manager_of_uscc": "",
+                    "top_manager_of_name": "",
                     "phone": "13904790001",
                     "email": "person1@demo.invalid",
                 },
             )
-            org1 = self._fill(users["org1"], cycle)
+            org1 = demo_dossier(users["org1"], cycle)
             dossier_submit(actor=users["org1"], dossier=org1, pledge=True)
-            self._fill(users["org2"], cycle, files=False)  # stays a draft
-            person = self._fill(users["person1"], cycle)
+            demo_dossier(users["org2"], cycle, files=False)  # stays a draft
+            person = demo_dossier(users["person1"], cycle)
             dossier_submit(actor=users["person1"], dossier=person, pledge=True)
             check_item_record(
                 actor=office,
@@ -146,7 +146,7 @@ class Command(BaseCommand):
             "submitted, org2 drafting, person1 asked to supplement."
         )
 
-    def _org(self, user, name, code17, sector, founded):
+    def _org(self, user, name, code17, sector, founded, district=District.ZONE):
         code = _uscc(code17[:17])
         this_year = timezone.localdate().year
         organisation_save(
@@ -154,7 +154,7 @@ class Command(BaseCommand):
             data={
                 "name": name,
                 "uscc": code,
-                "district": District.ZONE,
+                "district": district,
                 "legal_representative": "王建国",
                 "founded_on": founded,
                 "sector": sector,
@@ -166,43 +166,3 @@ class Command(BaseCommand):
             },
             years=[(this_year - i, Decimal("12000") + i, Decimal("800") - i) for i in (1, 2, 3)],
         )
-
-    def _fill(self, user, cycle, *, files=True) -> Dossier:
-        dossier = dossier_start(actor=user, cycle=cycle)
-        declarations = {i.code: True for i in conditions_for(dossier.kind)}
-        declarations |= {i.code: False for i in EXCLUSIONS}
-        Dossier.objects.filter(pk=dossier.pk).update(
-            declarations=declarations,
-            category_summaries={
-                c.value: f"{c.label}：本单位在该方面的做法与成效摘要。" for c in Category
-            },
-            achievements="主持口岸物流质量提升项目，推动通关时效提升 30%。",
-        )
-        dossier.refresh_from_db()
-        if files:
-            if dossier.organisation_id:
-                file_attach(
-                    actor=user,
-                    dossier=dossier,
-                    kind=FileKind.SELF_EVALUATION,
-                    title="自我评价报告",
-                    upload=_pdf("自我评价报告"),
-                    trade_secret=False,
-                )
-                file_attach(
-                    actor=user,
-                    dossier=dossier,
-                    kind=FileKind.EVIDENCE,
-                    title="核心工艺说明",
-                    upload=_pdf("核心工艺说明"),
-                    trade_secret=True,
-                )
-            file_attach(
-                actor=user,
-                dossier=dossier,
-                kind=FileKind.STAMPED_FORM,
-                title="申报表（盖章扫描件）",
-                upload=_pdf("申报表"),
-                trade_secret=False,
-            )
-        return dossier

@@ -1,0 +1,71 @@
+"""Telling applicants and the office what happened to a dossier: every message lands in
+the recipient's in-app notifications and goes out by e-mail after the transaction
+commits (the e-mail leaves from the worker, never inside the request).
+
+Messages are rendered from ``templates/applications/email/<name>_subject.txt`` and
+``<name>.txt`` with a greeting, what happened, what to do and by when, and the office's
+signature and contact.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from award_portal.accounts.enums import Role
+from award_portal.accounts.models import User
+from award_portal.documents.office import office
+from award_portal.notifications.services import email_queue, notify, office_signature
+
+from .grants import dossier_applicant_users
+
+
+def render_message(
+    template: str, context: dict, *, folder: str = "applications/email"
+) -> tuple[str, str]:
+    subject = " ".join(render_to_string(f"{folder}/{template}_subject.txt", context).split())
+    body = render_to_string(f"{folder}/{template}.txt", context).strip()
+    return subject, body
+
+
+def _tell(
+    users, dossier, *, template: str, context: dict, url: str, folder: str = "applications/email"
+) -> None:
+    for user in users:
+        subject, body = render_message(
+            template,
+            {
+                "dossier": dossier,
+                "user": user,
+                "office": office(),
+                "signature": office_signature(),
+                "link": f"{settings.PORTAL_BASE_URL}{url}",
+                **context,
+            },
+            folder=folder,
+        )
+        notify(user=user, title=subject, body=body, url=url, email=False)
+        if user.email:
+            email_queue(to=[user.email], subject=subject, body=body)
+
+
+def tell_applicants(
+    dossier, *, template: str, context: dict, url: str, folder: str = "applications/email"
+) -> None:
+    """Every active user acting for the applicant: in-app and by e-mail. Downstream apps
+    keep their messages in their own ``folder`` (with ``_greeting.txt`` and
+    ``_signature.txt`` included from applications/email)."""
+    _tell(
+        dossier_applicant_users(dossier),
+        dossier,
+        template=template,
+        context=context,
+        url=url,
+        folder=folder,
+    )
+
+
+def tell_office(dossier, *, template: str, context: dict, url: str) -> None:
+    """Every active office user: in-app and by e-mail."""
+    users = User.objects.filter(groups__name=Role.OFFICE, is_active=True)
+    _tell(users, dossier, template=template, context=context, url=url)
