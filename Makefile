@@ -13,6 +13,9 @@ STAMP := $(VENV)/.installed-stamp
 run: setup
 	@$(BIN)/python manage.py load_demo_data -v 0
 	@$(BIN)/python manage.py load_demo_cycle
+	@$(BIN)/python manage.py load_demo_review
+	@$(BIN)/python manage.py load_demo_award
+	@$(BIN)/python manage.py load_demo_supervision
 	@$(BIN)/python manage.py load_demo_data
 	@bin/run-dev
 

@@ -65,7 +65,8 @@ def email_settings_from_url(url: str) -> dict[str, object]:
     parsed = urlparse(url)
     scheme = parsed.scheme.lower()
     if scheme == "console":
-        return {"OUTBOX_DELIVERY_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+        # Prints headers decoded (a Chinese subject stays readable), unlike Django's own.
+        return {"OUTBOX_DELIVERY_BACKEND": "award_portal.notifications.console.EmailBackend"}
     if scheme in {"smtp", "smtps"}:
         if not parsed.hostname:
             raise ImproperlyConfigured(f"EMAIL_URL needs a host: {url!r}")

@@ -46,7 +46,9 @@ def mask(value: str, *, keep_start: int = 3, keep_end: int = 4) -> str:
         return ""
     if len(value) <= keep_start + keep_end:
         return "*" * len(value)
-    return value[:keep_start] + "*" * (len(value) - keep_start - keep_end) + value[-keep_end:]
+    # value[-0:] would be the whole value: count the kept end from the start instead
+    end = value[len(value) - keep_end :]
+    return value[:keep_start] + "*" * (len(value) - keep_start - keep_end) + end
 
 
 def derive_key(secret: str) -> str:

@@ -6,6 +6,7 @@ under ``var/``, e-mail printed to the console and kept in the database outbox, D
 
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -96,6 +97,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "award_portal.web.middleware.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -142,10 +144,13 @@ AUTHENTICATION_BACKENDS = [
 ]
 ANONYMOUS_USER_NAME = None  # no guardian anonymous user: the public needs no grants
 AUTH_PASSWORD_VALIDATORS = [
+    # at least 10 characters, letters and digits, not containing the user name
+    {
+        "NAME": "award_portal.accounts.validators.PortalPasswordValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:dashboard"
@@ -154,6 +159,12 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
 ACCOUNT_CONFIRMATION_MAX_AGE = 60 * 60 * 24 * 3  # e-mail confirmation link: three days
 LOGIN_FAILURE_LIMIT = env_int("PORTAL_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_FAILURE_WINDOW_MINUTES = env_int("PORTAL_LOGIN_FAILURE_WINDOW_MINUTES", 15, minimum=1)
+# Failed log-ins from one address, whatever the user names, within the same window. The
+# limit above counts a user name together with the address it was tried from, so guesses
+# from elsewhere never lock the office out; this one stops one address trying many names.
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("PORTAL_LOGIN_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
+# Password-reset and confirmation e-mails asked for one address within an hour.
+ACCOUNT_EMAIL_LIMIT_PER_HOUR = env_int("PORTAL_ACCOUNT_EMAIL_LIMIT_PER_HOUR", 3, minimum=1)
 
 # --- language and time ----------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -171,6 +182,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = DEBUG  # development serves from static/ directly
 PRIVATE_STORAGE_ROOT = Path(env_str("PORTAL_PRIVATE_ROOT", str(DATA_DIR / "private")))
 PORTAL_MAX_UPLOAD_MB = env_int("PORTAL_MAX_UPLOAD_MB", 20, minimum=1)
+PORTAL_MAX_FILES_PER_DOSSIER = env_int("PORTAL_MAX_FILES_PER_DOSSIER", 60, minimum=1)
+PORTAL_MAX_DOSSIER_MB = env_int("PORTAL_MAX_DOSSIER_MB", 300, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # form fields; files stream to disk
 STORAGES = {
     "default": {
@@ -190,10 +203,29 @@ STORAGES = {
 EMAIL_BACKEND = "award_portal.notifications.backends.OutboxEmailBackend"
 _email = email_settings_from_url(env_str("EMAIL_URL", "console://"))
 OUTBOX_DELIVERY_BACKEND = _email.pop("OUTBOX_DELIVERY_BACKEND")
+# text messages (one-time codes to a phone): console:// logs them; http(s):// posts JSON
+PORTAL_SMS_URL = env_str("PORTAL_SMS_URL", "console://")
+if urlsplit(PORTAL_SMS_URL).scheme not in ("console", "http", "https"):
+    raise ImproperlyConfigured(
+        f"PORTAL_SMS_URL must start with console://, http:// or https://, not {PORTAL_SMS_URL!r}"
+    )
 globals().update(_email)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "二连浩特市市长质量奖 <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# --- the coordination office: letterhead of official documents, the contact on pages and
+# the signature under every e-mail. The defaults are placeholders: set the office's real
+# ones in production.
+PORTAL_OFFICE_NAME = env_str("PORTAL_OFFICE_NAME", "二连浩特市市长质量奖评审专项工作协调办公室")
+PORTAL_OFFICE_ADDRESS = env_str("PORTAL_OFFICE_ADDRESS", "二连浩特市市场监督管理局")
+PORTAL_OFFICE_PHONE = env_str("PORTAL_OFFICE_PHONE", "0479-0000000")
+PORTAL_OFFICE_EMAIL = env_str("PORTAL_OFFICE_EMAIL", "office@example.invalid")
+PORTAL_OFFICE_HOURS = env_str("PORTAL_OFFICE_HOURS", "工作日8:30—12:00，14:30—17:30")
+# 发文字号: the prefix of the office's per-year document numbers (二市监质奖〔2026〕3号)
+PORTAL_DOCUMENT_PREFIX = env_str("PORTAL_DOCUMENT_PREFIX", "二市监质奖")
+# the authority that confers the award and issues the certificates (Art. 23, 31)
+PORTAL_GOVERNMENT_NAME = env_str("PORTAL_GOVERNMENT_NAME", "二连浩特市人民政府")
 
 # --- Celery -----------------------------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
@@ -217,6 +249,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 PORTAL_REMINDER_HOUR = env_int("PORTAL_REMINDER_HOUR", 8, minimum=0)
 PORTAL_REMINDER_LEAD_WD = env_int("PORTAL_REMINDER_LEAD_WD", 2, minimum=0)
 PORTAL_SCHEDULE_REMINDER_MONTH = env_int("PORTAL_SCHEDULE_REMINDER_MONTH", 11, minimum=1)
+# an expert who has not answered a panel invitation after this many working days is
+# reminded; after twice as many, the review agency is told
+PORTAL_REVIEW_INVITATION_WD = env_int("PORTAL_REVIEW_INVITATION_WD", 2, minimum=1)
 if PORTAL_REMINDER_HOUR > 23 or PORTAL_SCHEDULE_REMINDER_MONTH > 12:
     raise ImproperlyConfigured(
         "PORTAL_REMINDER_HOUR must be 0-23 and PORTAL_SCHEDULE_REMINDER_MONTH 1-12"
@@ -225,6 +260,12 @@ CELERY_BEAT_SCHEDULE = {
     "reminders-sweep": {
         "task": "workdays.reminders_sweep",
         "schedule": crontab(hour=PORTAL_REMINDER_HOUR, minute=0),
+    },
+    # the review's own reminders (invitations, sheets, defence slots, visits); the task
+    # is named, not imported: the core does not import the review
+    "review-reminders-sweep": {
+        "task": "review.reminders_sweep",
+        "schedule": crontab(hour=PORTAL_REMINDER_HOUR, minute=5),
     },
     "system-heartbeat": {
         "task": "system.heartbeat_record",
@@ -258,14 +299,22 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
 
+_LOG_LEVEL = env_str("DJANGO_LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
-    # WeasyPrint and fontTools narrate every step at INFO
+    "filters": {"refused": {"()": "award_portal.log_filters.OneLinePerRefusedRequest"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["refused"]}
+    },
+    "root": {"handlers": ["console"], "level": _LOG_LEVEL},
     "loggers": {
+        # Django's defaults give "django" and "django.server" console handlers of their
+        # own: every line would be printed twice. One handler, the root's, prints all.
+        "django": {"handlers": [], "level": _LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": [], "level": _LOG_LEVEL, "propagate": True},
+        # WeasyPrint and fontTools narrate every step at INFO
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from award_portal.system.views import healthz
+from award_portal.web import converters  # noqa: F401  (registers <id:...>)
 
 urlpatterns = [
     path("", include("award_portal.web.urls")),
@@ -14,5 +15,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", healthz, name="healthz"),
     path("", include("applications.urls")),
+    path("review/", include("review.urls")),
+    path("", include("publicity.urls")),
     path("admin/", admin.site.urls),
 ]

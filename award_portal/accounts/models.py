@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from award_portal.web.fields import validate_one_line
+
 from .enums import ApplicantKind, Role, WorkingGroupPosition
 
 
@@ -18,7 +20,10 @@ class User(AbstractUser):
     last_name = None
     email = models.EmailField(_("e-mail address"))
     display_name = models.CharField(
-        _("name"), max_length=150, help_text=_("A person's full name or an organisation's name.")
+        _("name"),
+        max_length=150,
+        help_text=_("A person's full name or an organisation's name."),
+        validators=[validate_one_line],
     )
     applicant_kind = models.CharField(
         _("applicant kind"), max_length=20, choices=ApplicantKind.choices, blank=True
@@ -39,6 +44,14 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         constraints = [
+            # Two sign-ups racing with "Bob" and "bob" must not both succeed: the forms'
+            # case-insensitive check alone cannot see a row another request has not yet
+            # committed.
+            models.UniqueConstraint(
+                Lower("username"),
+                name="accounts_user_username_unique_ci",
+                violation_error_message=_("This user name is taken. Choose another."),
+            ),
             models.UniqueConstraint(
                 Lower("email"),
                 name="accounts_user_email_unique_ci",

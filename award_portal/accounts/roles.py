@@ -31,6 +31,18 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "applications.view_organisation",
         "applications.view_individual",
         "applications.change_mobiliserprofile",
+        "review.view_reviewplan",
+        "review.change_reviewplan",
+        "review.view_reviewagency",
+        "review.add_reviewagency",
+        "review.change_reviewagency",
+        "review.view_expert",
+        "review.add_expert",
+        "review.change_expert",
+        "review.view_criteriaset",
+        "review.add_criteriaset",
+        "review.view_conductrating",
+        "publicity.view_statistics",
     ],
     Role.AUDITOR: [
         "audit.view_auditevent",
@@ -41,10 +53,26 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "applications.view_dossier",
         "applications.view_organisation",
         "applications.view_individual",
+        "review.view_reviewplan",
+        "review.view_reviewagency",
+        "review.view_expert",
+        "review.view_criteriaset",
+        "review.view_conductrating",
+        "publicity.view_statistics",
     ],
-    Role.AGENCY: [],
-    Role.EXPERT: [],
-    Role.WORKING_GROUP: [],
+    # what the agency and the experts see is scoped further by the review's predicates
+    # (the rounds the agency is engaged for; the expert's own assignments)
+    Role.AGENCY: [
+        "review.view_reviewplan",
+        "review.view_expert",
+        "review.add_expert",
+        "review.change_expert",
+        "review.view_criteriaset",
+    ],
+    Role.EXPERT: ["review.view_assignment"],
+    # which rounds and candidates a member sees is scoped further by the roster and the
+    # member's declared conflicts (publicity.permissions)
+    Role.WORKING_GROUP: ["publicity.view_meeting", "publicity.view_statistics"],
     Role.MOBILISER: ["applications.add_invitation"],
     Role.APPLICANT: ["applications.add_dossier"],
 }

@@ -6,3 +6,8 @@ class AuditConfig(AppConfig):
     name = "award_portal.audit"
     label = "audit"
     verbose_name = _("Audit trail")
+
+    def ready(self) -> None:
+        from .formatting import register_core_words
+
+        register_core_words()

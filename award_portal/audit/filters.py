@@ -1,11 +1,18 @@
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from award_portal.accounts.enums import Role
+from award_portal.web.fields import BoundedDateField
 
 from .enums import Action, Outcome
 from .models import AuditEvent
+
+
+class BoundedDateFilter(django_filters.DateFilter):
+    """A date between 1900 and 2100, like every date people enter."""
+
+    field_class = BoundedDateField
 
 
 class AuditEventFilter(django_filters.FilterSet):
@@ -18,17 +25,15 @@ class AuditEventFilter(django_filters.FilterSet):
     target = django_filters.CharFilter(
         field_name="target_label", lookup_expr="icontains", label=_("Target")
     )
-    since = django_filters.DateFilter(
+    since = BoundedDateFilter(
         field_name="occurred_at",
         lookup_expr="date__gte",
-        label=_("From"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        label=pgettext_lazy("date range", "From"),
     )
-    until = django_filters.DateFilter(
+    until = BoundedDateFilter(
         field_name="occurred_at",
         lookup_expr="date__lte",
-        label=_("To"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        label=pgettext_lazy("date range", "To"),
     )
 
     class Meta:

@@ -87,6 +87,19 @@ class AuditEvent(models.Model):
             return self.action
 
     @property
+    def details_text(self) -> str:
+        from .formatting import details_text
+
+        return details_text(self.details, self.action)
+
+    @property
+    def actor_display(self) -> str:
+        """The actor as the page shows it: the public and the system in words."""
+        from .formatting import actor_text
+
+        return actor_text(self.actor_label)
+
+    @property
     def actor_role_label(self) -> str:
         try:
             return Role(self.actor_role).label

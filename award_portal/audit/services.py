@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, transaction
 from django.http import HttpRequest
 
-from .enums import Outcome
+from .enums import Action, Outcome
 from .models import AuditEvent
 
 
@@ -50,4 +50,26 @@ def audit_record(
         outcome=str(outcome),
         source_ip=client_ip(request),
         details=details or {},
+    )
+
+
+@transaction.atomic
+def auditevent_export_record(
+    *,
+    actor,
+    export_format: str,
+    filters: dict[str, str],
+    rows: int,
+    request: HttpRequest | None = None,
+) -> AuditEvent:
+    """An export of the trail is itself an event: who took which rows, in what form.
+
+    Side effects, in order: one ``audit.exported`` event with the format, the filters
+    and the number of rows.
+    """
+    return audit_record(
+        action=Action.AUDIT_EXPORTED,
+        actor=actor,
+        request=request,
+        details={"format": export_format, "filters": filters, "rows": rows},
     )

@@ -7,7 +7,9 @@ from weasyprint import CSS, HTML
 PDF_STYLESHEET = "css/pdf.css"
 
 
-def render_pdf(*, template: str, context: dict, request=None) -> bytes:
+def render_pdf(*, template: str, context: dict, request=None, stylesheets=()) -> bytes:
+    """``stylesheets``: further static paths laid over ``css/pdf.css`` (e.g. the
+    certificate's own page)."""
     html = render_to_string(template, context, request=request)
-    stylesheet = CSS(filename=finders.find(PDF_STYLESHEET))
-    return HTML(string=html, base_url=None).write_pdf(stylesheets=[stylesheet])
+    sheets = [CSS(filename=finders.find(path)) for path in (PDF_STYLESHEET, *stylesheets)]
+    return HTML(string=html, base_url=None).write_pdf(stylesheets=sheets)

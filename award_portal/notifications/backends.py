@@ -1,46 +1,44 @@
-"""The e-mail backend: keep every message in the outbox, then deliver it.
+"""Django's e-mail backend setting points here: every message sent with Django's own
+``send_mail`` (or ``EmailMessage.send``) is stored in the outbox and sent by the worker.
 
-Delivery goes through ``settings.OUTBOX_DELIVERY_BACKEND`` (console by default, SMTP from
-``EMAIL_URL``). A failed delivery leaves the message as ``failed`` for the retry task
-instead of raising into the request that caused it, so a mail server being down never
-loses the message or the user's work.
+``send_messages`` never talks to a mail server: it calls ``email_queue``, which stores
+the message and, after the current transaction commits, enqueues its delivery. The
+worker delivers through ``settings.OUTBOX_DELIVERY_BACKEND`` (the console by default,
+SMTP from ``EMAIL_URL``); a failed delivery stays as ``failed`` for the retry task, so a
+mail server being down never loses the message or slows the request that caused it.
 """
 
-import logging
-
-from django.conf import settings
-from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.message import EmailMultiAlternatives
 
-from .models import OutboxMessage
-from .services import outbox_deliver
-
-logger = logging.getLogger(__name__)
+from .services import email_queue
 
 
 class OutboxEmailBackend(BaseEmailBackend):
     def send_messages(self, email_messages) -> int:
-        delivered = 0
+        """Returns how many messages were queued (not yet delivered)."""
+        queued = 0
         for message in email_messages:
+            if message.attachments:
+                # The outbox keeps text, not files: link to the document instead.
+                raise ValueError("the outbox does not keep attachments")
+            recipients = [*message.to, *message.cc, *message.bcc]
+            if not recipients:
+                continue
             html = ""
             if isinstance(message, EmailMultiAlternatives):
                 html = next(
                     (content for content, mime in message.alternatives if mime == "text/html"),
                     "",
                 )
-            stored = OutboxMessage.objects.create(
-                from_email=message.from_email or settings.DEFAULT_FROM_EMAIL,
+            email_queue(
                 to=list(message.to),
                 cc=list(message.cc),
                 bcc=list(message.bcc),
                 subject=message.subject,
                 body=message.body,
                 html_body=html,
+                from_email=message.from_email,
             )
-            if outbox_deliver(message_id=stored.pk, connection=self._delivery()):
-                delivered += 1
-        return delivered
-
-    def _delivery(self):
-        return get_connection(settings.OUTBOX_DELIVERY_BACKEND, fail_silently=False)
+            queued += 1
+        return queued

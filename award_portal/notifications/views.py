@@ -3,6 +3,8 @@ from django.shortcuts import redirect
 from django.views import View
 from django.views.generic import ListView
 
+from award_portal.web.converters import id_from_input
+
 from .selectors import notification_list_for_user
 from .services import notification_mark_read
 
@@ -17,12 +19,15 @@ class NotificationListView(LoginRequiredMixin, ListView):
 
 
 class NotificationReadView(LoginRequiredMixin, View):
-    """Mark one notification (``id``) or all of them read. Another user's id changes
-    nothing: the update is scoped to the requesting user."""
+    """Mark one notification (``id``) or, without an id, all of them read. Another user's
+    id changes nothing: the update is scoped to the requesting user. An id that is not a
+    database id ("²", a 30-digit number) changes nothing either, rather than falling back
+    to "all"."""
 
     def post(self, request):
         raw = request.POST.get("id", "")
-        notification_mark_read(
-            user=request.user, notification_id=int(raw) if raw.isdigit() else None
-        )
+        notification_id = id_from_input(raw)
+        if raw and notification_id is None:
+            return redirect("notifications:list")
+        notification_mark_read(user=request.user, notification_id=notification_id)
         return redirect("notifications:list")

@@ -1,29 +1,34 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from award_portal.web.fields import BoundedDateField, OneLineCharField
+
 from .models import RulebookEdition
 from .services import EDITABLE_FIELDS
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
 
 class EditionForm(forms.ModelForm):
+    # The name and number go into PDFs, Excel sheets and e-mails: one line each.
     source_url = forms.URLField(label=_("Source"), required=False, assume_scheme="https")
     updated_at = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = RulebookEdition
         fields = EDITABLE_FIELDS
-        widgets = {"effective_from": DATE, "effective_until": DATE}
+        field_classes = {
+            "name": OneLineCharField,
+            "document_number": OneLineCharField,
+            "effective_from": BoundedDateField,
+            "effective_until": BoundedDateField,
+        }
 
 
 class EditionCopyForm(forms.Form):
-    name = forms.CharField(label=_("Name of the new edition"), max_length=200)
-    effective_from = forms.DateField(label=_("In force from"), widget=DATE)
-    effective_until = forms.DateField(
+    name = OneLineCharField(label=_("Name of the new edition"), max_length=200)
+    effective_from = BoundedDateField(label=_("In force from"))
+    effective_until = BoundedDateField(
         label=_("In force until"),
         required=False,
-        widget=DATE,
         help_text=_("Empty: until replaced."),
     )
 
@@ -39,4 +44,4 @@ class PlanForm(forms.Form):
     edition = forms.ModelChoiceField(
         label=_("Rulebook edition"), queryset=RulebookEdition.objects.all(), empty_label=None
     )
-    announcement = forms.DateField(label=_("Planned announcement date"), widget=DATE)
+    announcement = BoundedDateField(label=_("Planned announcement date"))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from award_portal.audit.enums import Action
 from award_portal.audit.services import audit_record
+from award_portal.documents.chinese import shown_day
 
 from .models import RulebookEdition
 
@@ -46,8 +47,8 @@ def _check_no_overlap(edition: RulebookEdition) -> None:
                 )
                 % {
                     "other": other.name,
-                    "start": other.effective_from,
-                    "end": other.effective_until or _("open-ended"),
+                    "start": shown_day(other.effective_from),
+                    "end": shown_day(other.effective_until) or _("open-ended"),
                 }
             )
 
@@ -164,9 +165,9 @@ def edition_assert_in_force(*, edition: RulebookEdition, on: date) -> None:
             )
             % {
                 "name": edition.name,
-                "start": edition.effective_from,
-                "end": edition.effective_until or _("open-ended"),
-                "day": on,
+                "start": shown_day(edition.effective_from),
+                "end": shown_day(edition.effective_until) or _("open-ended"),
+                "day": shown_day(on),
             }
         )
 

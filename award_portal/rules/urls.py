@@ -1,6 +1,8 @@
 from django.urls import path
 from django.views.generic import TemplateView
 
+from award_portal.web import converters  # noqa: F401  (registers <id:...>)
+
 from .views import office
 
 app_name = "rules"
@@ -12,9 +14,9 @@ urlpatterns = [
         TemplateView.as_view(template_name="rules/public/measures_2021.html"),
         name="measures-2021",
     ),
-    path("<int:pk>/", office.EditionDetailView.as_view(), name="edition-detail"),
-    path("<int:pk>/copy/", office.EditionCopyView.as_view(), name="edition-copy"),
-    path("<int:pk>/edit/", office.EditionEditView.as_view(), name="edition-edit"),
+    path("<id:pk>/", office.EditionDetailView.as_view(), name="edition-detail"),
+    path("<id:pk>/copy/", office.EditionCopyView.as_view(), name="edition-copy"),
+    path("<id:pk>/edit/", office.EditionEditView.as_view(), name="edition-edit"),
     path("plan/", office.PlanView.as_view(), name="plan"),
     path("plan.pdf", office.PlanPdfView.as_view(), name="plan-pdf"),
     path("plan.xlsx", office.PlanExcelView.as_view(), name="plan-xlsx"),

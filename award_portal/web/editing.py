@@ -1,8 +1,29 @@
 """Editing one object without overwriting somebody else's newer save."""
 
+from datetime import datetime
+
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
+
+
+def parse_token(value: str | None) -> datetime | None:
+    """The hidden ``updated_at`` an edit form was opened with: a datetime, None when
+    empty, and ``ValidationError`` when somebody tampered with it. ``parse_datetime``
+    raises ``ValueError`` for a well-formed but impossible value (month 13, offset +99),
+    which must be a message, never a server error."""
+    if not value:
+        return None
+    try:
+        parsed = parse_datetime(value)
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise ValidationError(
+            _("The form is out of date. Reload the page and try again."), code="stale_token"
+        )
+    return parsed
 
 
 class OptimisticEditMixin:
@@ -21,9 +42,9 @@ class OptimisticEditMixin:
         return kwargs
 
     def form_valid(self, form):
-        expected = form.cleaned_data.pop("updated_at", "")
         try:
-            self.save(form.cleaned_data, parse_datetime(expected) if expected else None)
+            expected = parse_token(form.cleaned_data.pop("updated_at", ""))
+            self.save(form.cleaned_data, expected)
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)

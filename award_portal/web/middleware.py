@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
 
 class ChineseFirstLocaleMiddleware:
@@ -43,4 +43,28 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         if not request.path.startswith("/admin/"):  # Django's admin uses inline script
             response.headers.setdefault("Content-Security-Policy", self.policy)
+        return response
+
+
+class PrivateNoStoreMiddleware:
+    """``Cache-Control: no-store`` on every response to a signed-in person.
+
+    Everything a signed-in person is shown is for that person alone: dossier pages and
+    PDFs, the profile, files, the office's queue and check pages, notifications, exports,
+    and around all of them the person's name and role. No browser, proxy or shared
+    computer may keep a copy. One rule here rather than a decorator on each view, so a
+    new private page cannot forget it. Public pages for visitors who are not signed in
+    (the call, the Measures, the home page) stay cacheable; an anonymous page that
+    carries personal data (the registration form filled in from an invitation) uses
+    Django's ``never_cache``, which sets the same header.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
         return response

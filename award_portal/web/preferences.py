@@ -22,7 +22,8 @@ class DisplayPreferences:
         )
 
     @property
-    def body_classes(self) -> str:
+    def classes(self) -> str:
+        """The classes of the root element: the stylesheet sizes every rem from there."""
         classes = [f"font-{self.font_size}"]
         if self.elderly:
             classes.append("elderly")

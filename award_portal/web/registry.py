@@ -5,7 +5,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .navigation import PUBLIC, SIGNED_IN, NavItem
+from . import navigation
+from .navigation import NavItem
 
 _panels: dict[str, list["Panel"]] = defaultdict(list)
 
@@ -19,13 +20,9 @@ class Panel:
 
 
 def register_nav(item: NavItem) -> None:
-    if item.url_name not in {existing.url_name for existing in SIGNED_IN}:
-        SIGNED_IN.insert(2, item)
-
-
-def register_public_nav(item: NavItem) -> None:
-    if item.url_name not in {existing.url_name for existing in PUBLIC}:
-        PUBLIC.insert(1, item)
+    """Add a page to the navigation, in the group the item names, e.g.
+    ``register_nav(NavItem(_("Publicity"), "publicity:list", ROUNDS, public=True))``."""
+    navigation.add(item)
 
 
 def register_panel(role: str, panel: Panel) -> None:

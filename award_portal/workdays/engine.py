@@ -67,6 +67,15 @@ class ScheduleUnknown(Exception):
 
 
 @dataclass(frozen=True)
+class Window:
+    """A period from 00:00 of ``first`` to 24:00 of ``last`` (Asia/Shanghai)."""
+
+    first: date
+    last: date
+    working_days: int
+
+
+@dataclass(frozen=True)
 class WorkdayCalendar:
     """A snapshot of the official calendar with the office's overrides in front of it."""
 
@@ -154,6 +163,21 @@ class WorkdayCalendar:
             if self.is_workday(day):
                 count += 1
         return count
+
+    def window(self, opened: date, working_days: int, *, at_midnight: bool) -> Window:
+        """A period of ``working_days`` working days, with its first and last day.
+
+        ``at_midnight``: the office scheduled the period to open at 00:00 of ``opened``;
+        that day counts as day 1 when it is a working day (otherwise the first working
+        day after it does). Otherwise the period was opened by a publication during the
+        day ``opened`` and is counted from the next day (Civil Code art. 201). Either way
+        it ends at 24:00 of ``last``; pages print both dates.
+        """
+        if working_days < 1:
+            raise ValueError("working_days must be at least 1")
+        if at_midnight:
+            return Window(opened, self.add(opened - timedelta(days=1), working_days), working_days)
+        return Window(opened + timedelta(days=1), self.add(opened, working_days), working_days)
 
     def next_workday(self, day: date) -> date:
         """The first working day strictly after ``day``."""

@@ -4,20 +4,21 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from award_portal.web.fields import BoundedDateField, OneLineCharField
+
 from .services import HolidayEntry, MakeupEntry
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 HOLIDAY_NAMES = ["元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节"]
 
 
 class NoticeForm(forms.Form):
-    notice_number = forms.CharField(
+    notice_number = OneLineCharField(
         label=_("Notice number"),
         max_length=100,
         required=False,
         help_text=_("e.g. 国办发明电〔2025〕7号"),
     )
-    notice_date = forms.DateField(label=_("Notice date"), required=False, widget=DATE)
+    notice_date = BoundedDateField(label=_("Notice date"), required=False)
     notice_url = forms.URLField(
         label=_("Link to the notice"), required=False, assume_scheme="https"
     )
@@ -25,9 +26,9 @@ class NoticeForm(forms.Form):
 
 
 class HolidayForm(forms.Form):
-    name = forms.CharField(label=_("Holiday"), max_length=50, required=False)
-    start = forms.DateField(label=_("First day off"), required=False, widget=DATE)
-    end = forms.DateField(label=_("Last day off"), required=False, widget=DATE)
+    name = OneLineCharField(label=_("Holiday"), max_length=50, required=False)
+    start = BoundedDateField(label=_("First day off"), required=False)
+    end = BoundedDateField(label=_("Last day off"), required=False)
 
     def clean(self):
         data = super().clean()
@@ -46,8 +47,8 @@ class HolidayForm(forms.Form):
 
 
 class MakeupForm(forms.Form):
-    date = forms.DateField(label=_("Make-up working day"), required=False, widget=DATE)
-    name = forms.CharField(label=_("For holiday"), max_length=50, required=False)
+    date = BoundedDateField(label=_("Make-up working day"), required=False)
+    name = OneLineCharField(label=_("For holiday"), max_length=50, required=False)
 
     def entry(self) -> MakeupEntry | None:
         data = self.cleaned_data
@@ -80,7 +81,7 @@ def makeup_initial(schedule) -> list[dict]:
 class WorkdayQueryForm(forms.Form):
     """The office's "when does this window close?" box."""
 
-    start = forms.DateField(label=_("Counted from"), widget=DATE)
+    start = BoundedDateField(label=_("Counted from"))
     working_days = forms.IntegerField(label=_("Working days"), min_value=1, max_value=400)
 
 

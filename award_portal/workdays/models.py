@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from award_portal.documents.chinese import shown_day
+
 
 class YearSchedule(models.Model):
     """One year's State Council holiday notice (国务院办公厅关于 Y 年部分节假日安排的通知).
@@ -65,7 +67,7 @@ class HolidayRange(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} {self.start}–{self.end}"
+        return f"{self.name} {shown_day(self.start)}–{shown_day(self.end)}"
 
 
 class MakeupWorkday(models.Model):
@@ -89,7 +91,7 @@ class MakeupWorkday(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.date}"
+        return shown_day(self.date)
 
 
 class DeadlineStatus(models.TextChoices):
@@ -118,7 +120,9 @@ class Deadline(models.Model):
     url = models.CharField(_("link"), max_length=500, blank=True)
     start_date = models.DateField(_("counted from"))
     working_days = models.PositiveIntegerField(_("working days"))
-    due_date = models.DateField(_("due date"), db_index=True)
+    # NULL while the due date falls in a year without a known schedule: the deadline is
+    # pending and is computed when that year's schedule is confirmed (never guessed)
+    due_date = models.DateField(_("due date"), null=True, blank=True, db_index=True)
     fingerprint = models.CharField(_("calendar fingerprint"), max_length=64)
     responsible = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("responsible"), related_name="deadlines"
@@ -149,7 +153,11 @@ class Deadline(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.label} ({self.due_date})"
+        return f"{self.label} ({shown_day(self.due_date) or '?'})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.due_date is None
 
 
 class ReminderKind(models.TextChoices):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from award_portal.accounts.enums import Role
 from award_portal.accounts.models import User
+from award_portal.documents.chinese import shown_day
 from award_portal.notifications.services import notify
 
 from .engine import ScheduleUnknown, WorkdayCalendar
@@ -51,9 +52,10 @@ def deadline_reminders_send(
     calendar = calendar or WorkdayCalendar.load()
     lead = settings.PORTAL_REMINDER_LEAD_WD
     result = SweepResult()
-    deadlines = Deadline.objects.filter(status=DeadlineStatus.OPEN).prefetch_related(
-        "responsible", "escalate_to"
-    )
+    # a pending deadline (due date not computable yet) has nothing to remind of
+    deadlines = Deadline.objects.filter(
+        status=DeadlineStatus.OPEN, due_date__isnull=False
+    ).prefetch_related("responsible", "escalate_to")
     for deadline in deadlines:
         key = f"{deadline.pk}:{deadline.due_date.isoformat()}"
         if deadline.due_date < today:
@@ -69,7 +71,7 @@ def deadline_reminders_send(
                     user=user,
                     title=_("Overdue: %(label)s") % {"label": deadline.label},
                     body=_("This was due on %(due)s (24:00) and is still open.")
-                    % {"due": deadline.due_date.isoformat()},
+                    % {"due": shown_day(deadline.due_date)},
                     url=deadline.url,
                 )
             continue
@@ -92,9 +94,9 @@ def deadline_reminders_send(
                 key=key,
                 user=user,
                 title=_("Due on %(due)s: %(label)s")
-                % {"due": deadline.due_date.isoformat(), "label": deadline.label},
+                % {"due": shown_day(deadline.due_date), "label": deadline.label},
                 body=_("%(n)s working day(s) left; the period ends at 24:00 on %(due)s.")
-                % {"n": remaining, "due": deadline.due_date.isoformat()},
+                % {"n": remaining, "due": shown_day(deadline.due_date)},
                 url=deadline.url,
             )
     return result

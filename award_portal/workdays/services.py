@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from award_portal.audit.enums import Action
 from award_portal.audit.services import audit_record
+from award_portal.documents.chinese import shown_day
 
 from .engine import WorkdayCalendar
 from .models import Deadline, DeadlineStatus, HolidayRange, MakeupWorkday, YearSchedule
@@ -49,12 +50,16 @@ def schedule_validate(
         if entry.end < entry.start:
             errors.append(
                 _("%(name)s: the last day off (%(end)s) is before the first (%(start)s).")
-                % {"name": entry.name, "start": entry.start, "end": entry.end}
+                % {"name": entry.name, "start": shown_day(entry.start), "end": shown_day(entry.end)}
             )
         if entry.start < earliest or entry.end > latest:
             errors.append(
                 _("%(name)s: dates must lie between %(earliest)s and %(latest)s.")
-                % {"name": entry.name, "earliest": earliest, "latest": latest}
+                % {
+                    "name": entry.name,
+                    "earliest": shown_day(earliest),
+                    "latest": shown_day(latest),
+                }
             )
         if (entry.end - entry.start).days > 14:
             errors.append(
@@ -71,22 +76,26 @@ def schedule_validate(
     seen: set[date] = set()
     for makeup in makeup_days:
         if makeup.date in seen:
-            errors.append(_("%(date)s is entered twice.") % {"date": makeup.date})
+            errors.append(_("%(date)s is entered twice.") % {"date": shown_day(makeup.date)})
         seen.add(makeup.date)
         if makeup.date.weekday() < 5:
             errors.append(
                 _("%(date)s is a weekday; a make-up working day is always a Saturday or Sunday.")
-                % {"date": makeup.date}
+                % {"date": shown_day(makeup.date)}
             )
         if makeup.date < earliest or makeup.date > latest:
             errors.append(
                 _("Make-up day %(date)s must lie between %(earliest)s and %(latest)s.")
-                % {"date": makeup.date, "earliest": earliest, "latest": latest}
+                % {
+                    "date": shown_day(makeup.date),
+                    "earliest": shown_day(earliest),
+                    "latest": shown_day(latest),
+                }
             )
         if any(h.start <= makeup.date <= h.end for h in holidays):
             errors.append(
                 _("%(date)s is inside a holiday and cannot also be a working day.")
-                % {"date": makeup.date}
+                % {"date": shown_day(makeup.date)}
             )
     if errors:
         raise ValidationError(errors)
@@ -204,14 +213,57 @@ def schedule_confirm(*, actor, year: int, request: HttpRequest | None = None) ->
     schedule.confirmed_at = timezone.now()
     schedule.confirmed_by = actor
     schedule.save(update_fields=["confirmed_at", "confirmed_by", "updated_at"])
+    resolved = deadlines_resolve_pending()
     audit_record(
         action=Action.SCHEDULE_CONFIRMED,
         actor=actor,
         target=schedule,
         request=request,
-        details={"year": year},
+        details={"year": year, "pending_deadlines_resolved": [d.pk for d in resolved]},
     )
     return schedule
+
+
+def deadlines_resolve_pending(*, calendar: WorkdayCalendar | None = None) -> list[Deadline]:
+    """Compute the due date of every open pending deadline the calendar can now answer,
+    and tell its responsible users the date. Deadlines still in an unknown year stay
+    pending. Call inside the transaction that made the calendar known."""
+    from award_portal.notifications.services import notify
+
+    from .engine import ScheduleUnknown
+
+    calendar = calendar or WorkdayCalendar.load()
+    resolved = []
+    pending = (
+        Deadline.objects.select_for_update(of=("self",))
+        .filter(status=DeadlineStatus.OPEN, due_date__isnull=True)
+        .prefetch_related("responsible")
+    )
+    for deadline in pending:
+        try:
+            due = calendar.add(deadline.start_date, deadline.working_days)
+        except ScheduleUnknown:
+            continue
+        deadline.due_date = due
+        deadline.fingerprint = calendar.fingerprint
+        deadline.save(update_fields=["due_date", "fingerprint"])
+        resolved.append(deadline)
+        for user in deadline.responsible.all():
+            notify(
+                user=user,
+                title=_("Due date set: %(label)s") % {"label": deadline.label},
+                body=_(
+                    "The holiday schedule is now confirmed: this is due on %(due)s (24:00), "
+                    "%(n)s working days counted from %(start)s."
+                )
+                % {
+                    "due": shown_day(due),
+                    "n": deadline.working_days,
+                    "start": shown_day(deadline.start_date),
+                },
+                url=deadline.url,
+            )
+    return resolved
 
 
 @transaction.atomic
@@ -226,19 +278,32 @@ def deadline_create(
     url: str = "",
     calendar: WorkdayCalendar | None = None,
     escalate_to: list | None = None,
+    allow_pending: bool = False,
 ) -> Deadline:
     """Store a deadline ``working_days`` working days after ``start_date``.
 
-    Raises ``ScheduleUnknown`` when the date cannot be computed yet: the caller shows
-    that message; nothing is stored with a guessed date.
+    When the date falls in a year whose schedule is unknown, ``ScheduleUnknown`` is
+    raised and nothing is stored (the caller shows the message) — unless
+    ``allow_pending``: then the deadline is stored without a due date, pending, and
+    ``deadlines_resolve_pending`` computes it once the year's schedule is confirmed.
+    Nothing is ever stored with a guessed date.
     """
+    from .engine import ScheduleUnknown
+
     calendar = calendar or WorkdayCalendar.load()
+    try:
+        due_date = calendar.add(start_date, working_days)
+    except ScheduleUnknown:
+        if not allow_pending:
+            raise
+        due_date = None
     deadline = Deadline.objects.create(
         kind=kind,
-        label=label,
+        # built from names people typed; cut to the column rather than failing the change
+        label=label[: Deadline._meta.get_field("label").max_length],
         start_date=start_date,
         working_days=working_days,
-        due_date=calendar.add(start_date, working_days),
+        due_date=due_date,
         fingerprint=calendar.fingerprint,
         subject=subject,
         url=url,
@@ -275,7 +340,7 @@ def deadline_close(*, deadline: Deadline, status: str = DeadlineStatus.MET) -> D
 @dataclass(frozen=True)
 class DeadlineChange:
     deadline: Deadline
-    old_due: date
+    old_due: date | None
     new_due: date | None
     problem: str = ""
 
@@ -296,7 +361,7 @@ def deadlines_recheck(*, apply: bool = False, actor=None) -> list[DeadlineChange
     fingerprint = calendar.fingerprint
     changes: list[DeadlineChange] = []
     stale = (
-        Deadline.objects.filter(status=DeadlineStatus.OPEN)
+        Deadline.objects.filter(status=DeadlineStatus.OPEN, due_date__isnull=False)
         .exclude(fingerprint=fingerprint)
         .prefetch_related("responsible")
     )
@@ -324,9 +389,13 @@ def deadlines_recheck(*, apply: bool = False, actor=None) -> list[DeadlineChange
                             "After a change to the official holiday calendar this is now "
                             "due on %(new)s (24:00) instead of %(old)s."
                         )
-                        % {"new": new_due.isoformat(), "old": old_due.isoformat()},
+                        % {"new": shown_day(new_due), "old": shown_day(old_due)},
                         url=deadline.url,
                     )
+        if apply:
+            # pending deadlines the calendar can answer now (e.g. after a library upgrade)
+            for deadline in deadlines_resolve_pending(calendar=calendar):
+                changes.append(DeadlineChange(deadline, None, deadline.due_date))
         if apply and changes:
             audit_record(
                 action=Action.DEADLINES_RECHECKED,
@@ -336,7 +405,7 @@ def deadlines_recheck(*, apply: bool = False, actor=None) -> list[DeadlineChange
                     "changes": [
                         [
                             c.deadline.pk,
-                            c.old_due.isoformat(),
+                            c.old_due.isoformat() if c.old_due else None,
                             c.new_due.isoformat() if c.new_due else None,
                             c.problem,
                         ]

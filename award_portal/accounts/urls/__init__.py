@@ -1,5 +1,7 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
+
+from award_portal.web import converters  # noqa: F401  (registers <id:...>)
 
 from ..views import office, public
 
@@ -22,16 +24,7 @@ urlpatterns = [
         ),
         name="password-change-done",
     ),
-    path(
-        "password/reset/",
-        auth_views.PasswordResetView.as_view(
-            template_name=f"{_reset}.html",
-            email_template_name="accounts/email/password_reset.txt",
-            subject_template_name="accounts/email/password_reset_subject.txt",
-            success_url=reverse_lazy("accounts:password-reset-done"),
-        ),
-        name="password-reset",
-    ),
+    path("password/reset/", public.PasswordResetView.as_view(), name="password-reset"),
     path(
         "password/reset/sent/",
         auth_views.PasswordResetDoneView.as_view(template_name=f"{_reset}_done.html"),
@@ -50,5 +43,14 @@ urlpatterns = [
     # the office's staff accounts
     path("staff/", office.StaffListView.as_view(), name="user-list"),
     path("staff/new/", office.StaffCreateView.as_view(), name="user-create"),
-    path("staff/<int:pk>/active/", office.StaffSetActiveView.as_view(), name="user-set-active"),
+    path(
+        "staff/<id:pk>/deactivate/",
+        office.StaffDeactivateView.as_view(),
+        name="user-deactivate",
+    ),
+    path(
+        "staff/<id:pk>/reactivate/",
+        office.StaffReactivateView.as_view(),
+        name="user-reactivate",
+    ),
 ]

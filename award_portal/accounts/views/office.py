@@ -10,7 +10,7 @@ from django.views.generic import FormView, ListView
 from award_portal.accounts.mixins import RolePermissionRequiredMixin
 
 from ..enums import Role
-from ..forms import StaffAccountForm
+from ..forms import StaffAccountForm, StaffDeactivateForm
 from ..selectors import user_list_for_office
 from ..services import account_set_active, staff_account_create
 
@@ -64,22 +64,59 @@ class StaffCreateView(StaffAccountsMixin, FormView):
         return redirect("accounts:user-list")
 
 
-class StaffSetActiveView(StaffAccountsMixin, View):
+class StaffDeactivateView(StaffAccountsMixin, FormView):
+    """Deactivation asks first: a page that says what will happen, with confirm and
+    cancel. Only the confirming POST changes anything."""
+
+    form_class = StaffDeactivateForm
+    template_name = "accounts/office/user_deactivate.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.has_permission():  # before the lookup: no 404-probing by outsiders
+            return self.handle_no_permission()
+        self.account = get_object_or_404(user_list_for_office(), pk=kwargs["pk"])
+        if self.account.pk == request.user.pk:
+            messages.error(request, _("You cannot deactivate your own account."))
+            return redirect("accounts:user-list")
+        if not self.account.is_active:
+            messages.info(
+                request,
+                _("%(username)s is already deactivated.") % {"username": self.account.username},
+            )
+            return redirect("accounts:user-list")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(account=self.account, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            account_set_active(
+                actor=self.request.user,
+                user=self.account,
+                active=False,
+                reason=form.cleaned_data["reason"],
+                request=self.request,
+            )
+        except ValidationError as error:
+            messages.error(self.request, " ".join(error.messages))
+        else:
+            messages.success(
+                self.request,
+                _("%(username)s can no longer log in.") % {"username": self.account.username},
+            )
+        return redirect("accounts:user-list")
+
+
+class StaffReactivateView(StaffAccountsMixin, View):
     def post(self, request, pk: int):
         user = get_object_or_404(user_list_for_office(), pk=pk)
-        active = request.POST.get("active") == "1"
         try:
-            account_set_active(actor=request.user, user=user, active=active, request=request)
+            account_set_active(actor=request.user, user=user, active=True, request=request)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(
-                request,
-                (
-                    _("%(username)s can log in again.")
-                    if active
-                    else _("%(username)s can no longer log in.")
-                )
-                % {"username": user.username},
+                request, _("%(username)s can log in again.") % {"username": user.username}
             )
         return redirect("accounts:user-list")

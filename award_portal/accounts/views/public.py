@@ -6,16 +6,22 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views import View
+from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 
 from award_portal.audit.enums import Action
 from award_portal.audit.services import audit_record
 
-from ..forms import PortalLoginForm, RegistrationForm, ResendConfirmationForm
-from ..models import User
-from ..services import account_confirm_email, account_send_confirmation, applicant_register
+from ..forms import EmailRequestForm, PortalLoginForm, RegistrationForm
+from ..services import (
+    account_confirm_email,
+    applicant_register,
+    confirmation_resend_request,
+    password_reset_request,
+)
 
 
 class LoginView(auth_views.LoginView):
@@ -24,13 +30,22 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+# The form may arrive filled in from an invitation (a name, an address), and the page
+# after it shows the address: personal data, even for a visitor not signed in.
+@method_decorator(never_cache, name="dispatch")
 class RegisterView(FormView):
     form_class = RegistrationForm
     template_name = "accounts/public/register.html"
 
     def get_initial(self):
-        kind = self.request.GET.get("kind")
-        return {"kind": kind} if kind else {}
+        """A link may fill the form in (a mobilising department's invitation gives the
+        kind, the name and the address); the form still validates everything."""
+        initial = {}
+        for field, limit in (("kind", 20), ("name", 150), ("email", 254)):
+            value = self.request.GET.get(field, "")[:limit]
+            if value:
+                initial["display_name" if field == "name" else field] = value
+        return initial
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -50,6 +65,7 @@ class RegisterView(FormView):
         return redirect("accounts:register-done")
 
 
+@method_decorator(never_cache, name="dispatch")
 class RegisterDoneView(TemplateView):
     template_name = "accounts/public/register_done.html"
 
@@ -67,7 +83,7 @@ class ConfirmEmailView(View):
             return render(
                 request,
                 "accounts/public/confirm_failed.html",
-                {"errors": error.messages, "form": ResendConfirmationForm()},
+                {"errors": error.messages, "form": EmailRequestForm()},
                 status=400,
             )
         messages.success(request, _("Your e-mail address is confirmed. You can log in now."))
@@ -75,20 +91,41 @@ class ConfirmEmailView(View):
 
 
 class ResendConfirmationView(FormView):
-    form_class = ResendConfirmationForm
+    """A new confirmation link. The answer is the same whether or not an account waits
+    on the address: the lookup happens in the worker (no account enumeration)."""
+
+    form_class = EmailRequestForm
     template_name = "accounts/public/confirm_resend.html"
     success_url = reverse_lazy("accounts:register-done")
 
     def form_valid(self, form):
         email = form.cleaned_data["email"]
-        user = User.objects.filter(
-            email__iexact=email, is_active=False, email_confirmed_at=None
-        ).first()
-        # The same answer whether or not the address is known: no account enumeration.
-        if user is not None:
-            account_send_confirmation(user=user)
+        if not confirmation_resend_request(email=email, request=self.request):
+            form.add_error("email", too_many_emails_message())
+            return self.form_invalid(form)
         self.request.session["registered_email"] = email
         return super().form_valid(form)
+
+
+class PasswordResetView(FormView):
+    """Ask for a reset link. Same time, same page whether or not the address has an
+    account: the request only records the ask; the worker looks the address up."""
+
+    form_class = EmailRequestForm
+    template_name = "accounts/public/password_reset.html"
+    success_url = reverse_lazy("accounts:password-reset-done")
+
+    def form_valid(self, form):
+        if not password_reset_request(email=form.cleaned_data["email"], request=self.request):
+            form.add_error("email", too_many_emails_message())
+            return self.form_invalid(form)
+        return super().form_valid(form)
+
+
+def too_many_emails_message() -> str:
+    return _(
+        "Too many e-mails were asked for this address in the last hour. Please try again later."
+    )
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

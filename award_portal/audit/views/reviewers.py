@@ -1,19 +1,17 @@
 """The audit trail for the office and the auditor (DESIGN §9)."""
 
-import csv
-
-from django.db import transaction
-from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views import View
 from django_filters.views import FilterView
 
 from award_portal.accounts.mixins import RolePermissionRequiredMixin
+from award_portal.documents.spreadsheets import csv_response, xlsx_response
 
-from ..enums import Action
 from ..filters import AuditEventFilter
+from ..formatting import export_header, export_rows
 from ..selectors import auditevent_list_for_reviewers
-from ..services import audit_record
+from ..services import auditevent_export_record
 
 
 class AuditAccessMixin(RolePermissionRequiredMixin):
@@ -37,62 +35,32 @@ class AuditEventListView(AuditAccessMixin, FilterView):
         return context
 
 
-def _cell(value) -> str:
-    """Defuse spreadsheet formulas: a cell that starts with = + - @ is shown as text."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
-
-
 class AuditEventExportView(AuditAccessMixin, View):
-    """The filtered trail as CSV (UTF-8 with BOM, so Excel opens Chinese correctly)."""
+    """The filtered trail as CSV (UTF-8 with a byte-order mark, so Excel opens Chinese
+    correctly) or as an Excel workbook, with headers and labels in the active language.
+    Every text cell is written formula-safe; the export itself is an audit event."""
 
+    export_format = "csv"
     max_rows = 50_000
 
     def get(self, request):
         filterset = AuditEventFilter(request.GET, queryset=auditevent_list_for_reviewers())
-        rows = filterset.qs[: self.max_rows] if filterset.is_valid() else []
-        with transaction.atomic():
-            audit_record(
-                action=Action.AUDIT_EXPORTED,
-                actor=request.user,
-                request=request,
-                details={"filters": {k: v for k, v in request.GET.items() if v}},
-            )
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'
-        response.write("\ufeff")
-        writer = csv.writer(response)
-        writer.writerow(
-            [
-                "time",
-                "actor",
-                "role",
-                "action",
-                "outcome",
-                "target_type",
-                "target_id",
-                "target",
-                "source_ip",
-                "details",
-            ]
+        events = list(filterset.qs[: self.max_rows]) if filterset.is_valid() else []
+        auditevent_export_record(
+            actor=request.user,
+            export_format=self.export_format,
+            filters={key: value for key, value in request.GET.items() if value},
+            rows=len(events),
+            request=request,
         )
-        for event in rows:
-            writer.writerow(
-                [
-                    _cell(value)
-                    for value in (
-                        timezone.localtime(event.occurred_at).isoformat(),
-                        event.actor_label,
-                        event.actor_role,
-                        event.action,
-                        event.outcome,
-                        event.target_type.model if event.target_type else "",
-                        event.target_id,
-                        event.target_label,
-                        event.source_ip or "",
-                        event.details,
-                    )
-                ]
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+        if self.export_format == "xlsx":
+            title = _("Audit trail")
+            return xlsx_response(
+                filename=f"audit-{stamp}.xlsx",
+                sheets=[(title, export_header(), export_rows(events))],
+                widths={str(title): [20, 16, 14, 22, 8, 14, 10, 28, 16, 60]},
             )
-        return response
+        return csv_response(
+            filename=f"audit-{stamp}.csv", header=export_header(), rows=export_rows(events)
+        )

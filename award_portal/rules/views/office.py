@@ -17,6 +17,7 @@ from award_portal.accounts.mixins import RolePermissionRequiredMixin
 from award_portal.audit.enums import Action
 from award_portal.audit.services import audit_record
 from award_portal.documents.pdf import render_pdf
+from award_portal.documents.spreadsheets import XLSX_TYPE, xlsx_append
 from award_portal.web.editing import OptimisticEditMixin
 from award_portal.workdays.engine import WorkdayCalendar
 
@@ -208,14 +209,16 @@ class PlanExcelView(PlanExportMixin, TemplateView):
         sheet = workbook.active
         sheet.title = _("Cycle plan")[:31]
         edition = form.cleaned_data["edition"]
-        sheet.append([_("Rulebook edition"), edition.name])
-        sheet.append([_("Planned announcement date"), form.cleaned_data["announcement"]])
-        sheet.append([])
-        sheet.append(
-            [_("Stage"), _("Article"), _("Rule"), _("From"), _("Earliest date"), _("Note")]
+        # The edition's name is typed by the office: every row goes through the
+        # formula-safe writer, like every other export.
+        xlsx_append(sheet, [_("Rulebook edition"), edition.name])
+        xlsx_append(sheet, [_("Planned announcement date"), form.cleaned_data["announcement"]])
+        xlsx_append(sheet, [])
+        xlsx_append(
+            sheet, [_("Stage"), _("Article"), _("Rule"), _("From"), _("Earliest date"), _("Note")]
         )
         for row in rows:
-            sheet.append([row.label, row.article, row.rule, row.start, row.end, row.pending])
+            xlsx_append(sheet, [row.label, row.article, row.rule, row.start, row.end, row.pending])
         for column, width in zip("ABCDEF", (44, 12, 36, 14, 14, 40), strict=True):
             sheet.column_dimensions[column].width = width
         for cells in sheet.iter_rows(min_row=5, min_col=4, max_col=5):
@@ -223,9 +226,6 @@ class PlanExcelView(PlanExportMixin, TemplateView):
                 cell.number_format = "yyyy-mm-dd"
         buffer = io.BytesIO()
         workbook.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+        response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{self.filename(form)}"'
         return response

@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.utils.translation import pgettext_lazy
@@ -13,6 +12,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from award_portal.accounts.mixins import RolePermissionRequiredMixin
+from award_portal.web.editing import parse_token
 
 from ..engine import ScheduleUnknown, WorkdayCalendar
 from ..forms import (
@@ -132,7 +132,6 @@ class ScheduleEditView(RolePermissionRequiredMixin, YearMixin, TemplateView):
         context = {"notice": notice, "holidays": holidays, "makeups": makeups, "schedule": schedule}
         if not (notice.is_valid() and holidays.is_valid() and makeups.is_valid()):
             return self.render_to_response(self.get_context_data(**context))
-        expected = notice.cleaned_data["updated_at"]
         try:
             _schedule, warnings = schedule_save(
                 actor=request.user,
@@ -143,7 +142,7 @@ class ScheduleEditView(RolePermissionRequiredMixin, YearMixin, TemplateView):
                 holidays=[e for f in holidays.forms if (e := f.entry())],
                 makeup_days=[e for f in makeups.forms if (e := f.entry())],
                 request=request,
-                expected_updated_at=parse_datetime(expected) if expected else None,
+                expected_updated_at=parse_token(notice.cleaned_data["updated_at"]),
             )
         except ValidationError as error:
             context["errors"] = error.messages

@@ -15,18 +15,19 @@ from award_portal.accounts.models import User
 
 DEMO_PASSWORD = "demo-2026"
 
-# (username, role, display name, applicant kind, working-group position)
+# (username, role, display name, applicant kind, working-group position); a person's
+# name is just the name (the role is shown beside it), with no space inside Chinese
 DEMO_ACCOUNTS = [
-    ("office", Role.OFFICE, "市场监督管理局 协调办公室 王敏", "", ""),
+    ("office", Role.OFFICE, "王敏", "", ""),
     ("agency", Role.AGENCY, "内蒙古质量评审中心", "", ""),
-    ("expert1", Role.EXPERT, "专家 李强", "", ""),
-    ("expert2", Role.EXPERT, "专家 赵燕", "", ""),
-    ("expert3", Role.EXPERT, "专家 巴特尔", "", ""),
-    ("wg1", Role.WORKING_GROUP, "副市长 张伟", "", WorkingGroupPosition.LEADER),
-    ("wg2", Role.WORKING_GROUP, "副秘书长 刘洋", "", WorkingGroupPosition.DEPUTY),
-    ("wg3", Role.WORKING_GROUP, "工业和信息化局 陈静", "", WorkingGroupPosition.MEMBER),
+    ("expert1", Role.EXPERT, "李强", "", ""),
+    ("expert2", Role.EXPERT, "赵燕", "", ""),
+    ("expert3", Role.EXPERT, "巴特尔", "", ""),
+    ("wg1", Role.WORKING_GROUP, "张伟", "", WorkingGroupPosition.LEADER),
+    ("wg2", Role.WORKING_GROUP, "刘洋", "", WorkingGroupPosition.DEPUTY),
+    ("wg3", Role.WORKING_GROUP, "陈静", "", WorkingGroupPosition.MEMBER),
     ("mobiliser", Role.MOBILISER, "格日勒敖都苏木人民政府", "", ""),
-    ("auditor", Role.AUDITOR, "纪检监督 周平", "", ""),
+    ("auditor", Role.AUDITOR, "周平", "", ""),
     ("org1", Role.APPLICANT, "二连浩特市口岸物流有限公司", ApplicantKind.ORGANISATION, ""),
     ("org2", Role.APPLICANT, "二连浩特市恐龙乳业有限责任公司", ApplicantKind.ORGANISATION, ""),
     ("person1", Role.APPLICANT, "孙丽娟", ApplicantKind.INDIVIDUAL, ""),
