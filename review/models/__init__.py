@@ -1,0 +1,60 @@
+from .agencies import AgencyStaff, Engagement, Expert, FormerEmployment, ReviewAgency
+from .criteria import BandGuidance, CriteriaSet, Criterion
+from .feedback import ConductRating, FeedbackReport, MisconductCase
+from .panels import (
+    Assignment,
+    AssignmentGroupObjectPermission,
+    AssignmentUserObjectPermission,
+    ConflictDeclaration,
+    ConflictFlag,
+    Panel,
+    PanelDossier,
+    PanelMember,
+)
+from .plans import ReviewPlan, ReviewStage
+from .scoring import (
+    CategoryComment,
+    DefenceSlot,
+    ItemScore,
+    OnsiteFinding,
+    OnsiteVisit,
+    PanelComment,
+    ResultItem,
+    ScoreSheet,
+    SheetReturn,
+    StageResult,
+)
+
+__all__ = [
+    "AgencyStaff",
+    "Assignment",
+    "AssignmentGroupObjectPermission",
+    "AssignmentUserObjectPermission",
+    "BandGuidance",
+    "CategoryComment",
+    "ConductRating",
+    "ConflictDeclaration",
+    "ConflictFlag",
+    "CriteriaSet",
+    "Criterion",
+    "DefenceSlot",
+    "Engagement",
+    "Expert",
+    "FeedbackReport",
+    "FormerEmployment",
+    "ItemScore",
+    "MisconductCase",
+    "OnsiteFinding",
+    "OnsiteVisit",
+    "Panel",
+    "PanelComment",
+    "PanelDossier",
+    "PanelMember",
+    "ResultItem",
+    "ReviewAgency",
+    "ReviewPlan",
+    "ReviewStage",
+    "ScoreSheet",
+    "SheetReturn",
+    "StageResult",
+]

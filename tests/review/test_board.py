@@ -1,0 +1,170 @@
+"""The office's review board and the closing of a stage: the ranking per kind with stage
+scores, composite, dispersion and progress; who advances; the end of the review."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from applications.enums import DossierState
+from applications.models import Dossier
+from award_portal.audit.models import AuditEvent
+from review.enums import StageState
+from review.models import ReviewStage, StageResult
+from review.selectors import review_board
+from review.services.scoring import stage_close_preview
+from tests.factories.scoring import confirm, fill, running_stage
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
+
+ONE_STAGE = [
+    {
+        "kind": "material",
+        "starts_on": date(2026, 6, 3),
+        "ends_on": date(2026, 6, 9),
+        "aggregation": "mean",
+        "weight": 100,
+    }
+]
+TWO_STAGES = [
+    {**ONE_STAGE[0], "weight": 40, "advance_rule": "top_n", "advance_n": 1},
+    {
+        "kind": "defence",
+        "starts_on": date(2026, 6, 10),
+        "ends_on": date(2026, 6, 16),
+        "aggregation": "mean",
+        "weight": 60,
+    },
+]
+
+
+@pytest.fixture
+def two_dossiers(office, cycle, applicant, org_dossier):
+    from tests.factories import ApplicantFactory
+    from tests.factories.applications import organisation_for, ready_dossier
+
+    second = ApplicantFactory(username="org_b")
+    organisation_for(second)
+    return [org_dossier, ready_dossier(second, cycle)], [applicant, second]
+
+
+def board_url(running):
+    return reverse("review:board", args=[running.cycle.pk])
+
+
+def test_the_board_shows_progress_and_the_open_stages_dispersion(
+    client, office, cycle, two_dossiers
+):
+    dossiers, applicants = two_dossiers
+    running = running_stage(office, cycle, dossiers, applicants, stages=ONE_STAGE)
+    first, second = running.dossiers
+    leader, member, _third = running.members
+    fill(running.assignment(leader, first), 60)
+    fill(running.assignment(member, first), 20)  # differs by 40 > 30 on every item
+    client.force_login(office)
+    response = client.get(board_url(running))
+    assert response.status_code == 200
+    rows = {row.dossier.pk: row for row in response.context["board"].kinds["organisation"]}
+    assert (rows[first.pk].submitted, rows[first.pk].due) == (2, 3)
+    assert rows[first.pk].dispersed_open is True
+    assert rows[second.pk].dispersed is False
+    assert rows[first.pk].panel == "第一评审组"
+    text = response.content.decode()
+    assert "2 / 3" not in text  # progress is words, not a fraction that reads as a score
+    assert first.number in text and second.number in text
+
+
+def test_overdue_sheets_are_counted_after_the_stages_last_day(
+    office, cycle, applicant, org_dossier
+):
+    running = running_stage(office, cycle, [org_dossier], [applicant], stages=ONE_STAGE)
+    fill(running.assignment(running.leader), 60)
+    on_time = review_board(running.cycle, today=date(2026, 6, 9))
+    late = review_board(running.cycle, today=date(2026, 6, 10))
+    assert on_time.kinds["organisation"][0].overdue == 0
+    assert late.kinds["organisation"][0].overdue == 2
+
+
+def test_closing_the_last_stage_concludes_the_review(client, office, cycle, two_dossiers):
+    dossiers, applicants = two_dossiers
+    running = running_stage(office, cycle, dossiers, applicants, stages=ONE_STAGE)
+    first, second = running.dossiers
+    for dossier, percent in ((first, 70), (second, 50)):
+        for expert in running.members:
+            fill(running.assignment(expert, dossier), percent)
+        confirm(running, dossier)
+    url = reverse("review:stage-close", args=[running.stage.pk])
+    client.force_login(office)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "最后" in response.content.decode() or "last stage" in response.content.decode()
+    response = client.post(url)
+    assert response.status_code == 302
+    stage = ReviewStage.objects.get(pk=running.stage.pk)
+    assert stage.state == StageState.CLOSED
+    assert set(
+        Dossier.objects.filter(pk__in=[first.pk, second.pk]).values_list("state", flat=True)
+    ) == {DossierState.REVIEWED}
+    event = AuditEvent.objects.get(action="review.stage_closed")
+    assert event.actor == office
+    response = client.get(board_url(running))
+    board = response.context["board"]
+    assert board.review_done
+    rows = board.kinds["organisation"]
+    assert [r.dossier.pk for r in rows] == [first.pk, second.pk]
+    assert [r.rank for r in rows] == [1, 2]
+    assert rows[0].composite == Decimal("70.00")
+    assert (
+        "可以进入公布评审结果" in response.content.decode()
+        or "publishing the results" in response.content.decode()
+    )
+
+
+def test_the_close_page_lists_who_advances_and_what_is_missing(client, office, cycle, two_dossiers):
+    dossiers, applicants = two_dossiers
+    running = running_stage(office, cycle, dossiers, applicants, stages=TWO_STAGES)
+    first, second = running.dossiers
+    url = reverse("review:stage-close", args=[running.stage.pk])
+    client.force_login(office)
+    response = client.get(url)
+    assert response.context["preview"].problem  # no result yet
+    assert response.context["preview"].kinds == {}
+    response = client.post(url)
+    assert response.status_code == 200
+    assert ReviewStage.objects.get(pk=running.stage.pk).state == StageState.OPEN
+    for dossier, percent in ((first, 50), (second, 75)):
+        for expert in running.members:
+            fill(running.assignment(expert, dossier), percent)
+        confirm(running, dossier)
+    preview = stage_close_preview(ReviewStage.objects.get(pk=running.stage.pk))
+    assert preview.problem is None
+    assert [(r.dossier_id, advances) for r, advances in preview.kinds["organisation"]] == [
+        (second.pk, True),
+        (first.pk, False),
+    ]
+    response = client.post(url)
+    assert response.status_code == 302
+    # the preview said what closing did
+    assert StageResult.objects.get(dossier=second).advanced is True
+    assert StageResult.objects.get(dossier=first).advanced is False
+    assert Dossier.objects.get(pk=first.pk).state == DossierState.REVIEWED
+    assert Dossier.objects.get(pk=second.pk).state == DossierState.UNDER_REVIEW
+    board = client.get(board_url(running)).context["board"]
+    rows = {r.dossier.pk: r for r in board.kinds["organisation"]}
+    assert rows[first.pk].stopped_after.pk == running.stage.pk
+    assert rows[first.pk].cells[1].not_reached is True
+    assert not board.review_done
+    assert board.open_stage.kind == "defence"
+
+
+def test_equal_scores_share_a_rank(office, cycle, two_dossiers):
+    dossiers, applicants = two_dossiers
+    running = running_stage(office, cycle, dossiers, applicants, stages=ONE_STAGE)
+    for dossier in running.dossiers:
+        for expert in running.members:
+            fill(running.assignment(expert, dossier), 60)
+        confirm(running, dossier)
+    rows = review_board(running.cycle).kinds["organisation"]
+    assert [r.rank for r in rows] == [1, 1]
+    assert [r.dossier.number for r in rows] == sorted(d.number for d in running.dossiers)
