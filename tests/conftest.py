@@ -6,6 +6,30 @@ from award_portal.accounts.enums import ApplicantKind, Role, WorkingGroupPositio
 from tests.factories import ApplicantFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def email_through_the_outbox(request, settings):
+    """E-mail in tests takes the production path: Django's ``send_mail`` and
+    ``email_queue`` store the message in the outbox, the delivery task runs when the
+    transaction commits, and delivery ends in ``django.core.mail.outbox`` (locmem).
+
+    Celery runs tasks in-process (eagerly) here; tests marked ``e2e`` keep the real
+    broker, because they start a real worker process and send it their tasks."""
+    if request.node.get_closest_marker("e2e"):
+        yield
+        return
+    from award_portal.celery import app
+
+    settings.EMAIL_BACKEND = "award_portal.notifications.backends.OutboxEmailBackend"
+    settings.OUTBOX_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    previous = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager, app.conf.task_eager_propagates = previous
+
+
 @pytest.fixture
 def office(db):
     return UserFactory(username="office_clerk", role=Role.OFFICE)
@@ -151,3 +175,53 @@ def person_dossier(cycle, person_user):
 
     individual_for(person_user)
     return ready_dossier(person_user, cycle)
+
+
+def _audit_row_tests() -> set[str]:
+    """The tests that write the audit rows of every service (``SERVICE_TESTS``) and every
+    test of the audit-row modules."""
+    from tests.test_audit_rows import SERVICE_TESTS
+
+    return set(SERVICE_TESTS.values())
+
+
+AUDIT_ROW_MODULES = (
+    "tests/test_audit_rows.py",
+    "tests/review/test_audit_rows_review.py",
+    "tests/publicity/test_audit_rows_publicity.py",
+)
+
+
+@pytest.fixture(autouse=True)
+def audit_details_read_in_chinese(request):
+    """After each audit-row test, every event it wrote reads in Chinese on the audit page
+    and in its export: the details (keys and coded values), the action and the actor
+    leave no English word but identifiers and user names."""
+    node = request.node.nodeid.split("[")[0]
+    if not (node.startswith(AUDIT_ROW_MODULES) or node in _audit_row_tests()):
+        yield
+        return
+    if "transactional_db" not in request.fixturenames:
+        request.getfixturevalue("db")  # so the check runs before the rollback
+    yield
+    from award_portal.audit.models import AuditEvent
+    from tests.helpers import audit_english_left
+
+    assert audit_english_left(AuditEvent.objects.order_by("id")) == []
+
+
+@pytest.fixture
+def own_queue():
+    """Tasks sent during the test (a web request that queues work) go to a queue only
+    this test's worker reads (``tests.helpers.celery_worker(own_queue)``)."""
+    import uuid
+
+    from award_portal.celery import app
+
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    previous = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
+    try:
+        yield queue
+    finally:
+        app.conf.task_default_queue = previous

@@ -75,7 +75,7 @@ def test_embedded_default_language_time_zone_and_backends():
     )
     assert result.stdout.split() == [
         "award_portal.notifications.backends.OutboxEmailBackend",
-        "django.core.mail.backends.console.EmailBackend",
+        "award_portal.notifications.console.EmailBackend",
         "django.db.backends.sqlite3",
         "filesystem://",
     ]

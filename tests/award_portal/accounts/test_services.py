@@ -174,3 +174,84 @@ def test_office_cannot_deactivate_itself_or_applicants(office, applicant):
     office.refresh_from_db()
     applicant.refresh_from_db()
     assert office.is_active and applicant.is_active
+
+
+def test_the_database_decides_a_race_the_early_check_missed(office):
+    """On PostgreSQL two requests can both pass the availability check; the unique
+    constraints then refuse the second insert, and the service turns that into the
+    form's message instead of a server error."""
+    from award_portal.accounts.services import _insert
+
+    late = User(username="OFFICE_CLERK", email="late@example.invalid", display_name="迟到")
+    with pytest.raises(ValidationError) as caught:
+        _insert(late)
+    assert caught.value.message_dict == {"username": ["该用户名已被使用，请换一个。"]}
+    late = User(username="late", email=office.email.upper(), display_name="迟到")
+    with pytest.raises(ValidationError) as caught:
+        _insert(late)
+    assert caught.value.message_dict == {"email": ["该电子邮箱已注册过账户。"]}
+    assert User.objects.count() == 1
+
+
+@pytest.mark.parametrize("field", ["display_name", "username"], ids=["display name", "user name"])
+@pytest.mark.parametrize("bad", ["Zhang\r\nBcc: x@example.invalid", "Zhang\x00", "Zhang\u2028Wei"])
+def test_services_refuse_line_breaks_and_control_characters(office, field, bad):
+    with pytest.raises(ValidationError) as caught:
+        staff_account_create(
+            actor=office,
+            **{
+                "username": "zhang",
+                "email": "zhang@example.invalid",
+                "display_name": "张",
+                "role": Role.EXPERT,
+                field: bad,
+            },
+        )
+    assert field in caught.value.message_dict
+    assert User.objects.count() == 1
+
+
+def test_names_are_stored_normalised_and_stripped(office):
+    decomposed = "Zoe\u0301 Chen"  # e + combining acute accent
+    user = register(display_name=f"  {decomposed}  ", username=" newco ")
+    assert user.display_name == "Zoé Chen" and user.username == "newco"
+
+
+def test_account_emails_greet_the_person_and_end_with_the_office_signature(office, settings):
+    settings.PORTAL_OFFICE_PHONE = "0479-7512345"
+    staff_account_create(
+        actor=office,
+        username="zhangsan",
+        email="zhangsan@example.invalid",
+        display_name="张三",
+        role=Role.EXPERT,
+    )
+    register()
+    welcome, confirm = mail.outbox
+    assert welcome.subject == "二连浩特市市长质量奖：您的账户"
+    assert welcome.body.startswith("尊敬的张三：\n")
+    assert "角色为“评审专家”，用户名为zhangsan。" in welcome.body
+    assert confirm.subject == "二连浩特市市长质量奖：请确认您的电子邮箱"
+    assert confirm.body.startswith("尊敬的二连浩特新公司：\n")
+    for message in (welcome, confirm):
+        assert "本邮件由系统自动发送，请勿直接回复。" in message.body
+        assert message.body.rstrip().endswith(
+            "二连浩特市市长质量奖评审专项工作协调办公室\n"
+            "地址：二连浩特市市场监督管理局\n"
+            "电话：0479-7512345\n"
+            "电子邮箱：office@example.invalid\n"
+            "办公时间：工作日8:30—12:00，14:30—17:30"
+        )
+        assert "&amp;" not in message.body
+
+
+def test_an_ampersand_in_a_name_is_not_html_escaped_in_the_email():
+    register(display_name="二连浩特市A&B物流有限公司")
+    assert mail.outbox[0].body.startswith("尊敬的二连浩特市A&B物流有限公司：")
+
+
+def test_deactivation_keeps_the_reason_in_the_audit_trail(office, expert):
+    account_set_active(actor=office, user=expert, active=False, reason="已退出专家库")
+    event = AuditEvent.objects.get(action=Action.DEACTIVATED)
+    assert event.actor == office and event.target_id == str(expert.pk)
+    assert event.details == {"reason": "已退出专家库"}

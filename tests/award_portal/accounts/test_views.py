@@ -99,7 +99,7 @@ def test_registration_answers_bad_input_in_chinese_and_creates_nothing(client, a
     assert User.objects.count() == 1
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_password_reset_by_email_then_login_with_the_new_password(client, expert):
     client.post(reverse("accounts:password-reset"), {"email": expert.email})
     assert len(mail.outbox) == 1
@@ -179,10 +179,12 @@ def test_office_creates_staff_account_through_the_form(client, office):
 @pytest.mark.django_db
 def test_non_office_cannot_deactivate_and_nothing_changes(client, auditor, expert):
     client.force_login(auditor)
-    url = reverse("accounts:user-set-active", args=[expert.pk])
-    assert client.post(url, {"active": "0"}).status_code == 403
+    url = reverse("accounts:user-deactivate", args=[expert.pk])
+    assert client.get(url).status_code == 403
+    assert client.post(url).status_code == 403
     expert.refresh_from_db()
     assert expert.is_active
+    assert not AuditEvent.objects.filter(action=Action.DEACTIVATED).exists()
 
 
 @pytest.mark.django_db
@@ -191,7 +193,7 @@ def test_deactivated_user_is_logged_out_at_the_next_request(client, office, expe
     assert client.get(reverse("web:dashboard")).status_code == 200
     office_client = client.__class__()
     office_client.force_login(office)
-    office_client.post(reverse("accounts:user-set-active", args=[expert.pk]), {"active": "0"})
+    office_client.post(reverse("accounts:user-deactivate", args=[expert.pk]))
     assert client.get(reverse("web:dashboard")).status_code == 302
 
 
@@ -215,3 +217,115 @@ def test_admin_site_is_for_superusers_only(client, persona, name, allowed):
     client.force_login(persona(name))
     response = client.get("/admin/")
     assert (response.status_code == 200) is allowed
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("display_name", "二连浩特新公司\r\nBcc: spy@example.invalid"),
+        ("display_name", "二连浩特新公司\x07"),
+        ("username", "newco\nadmin"),
+    ],
+)
+def test_registration_refuses_line_breaks_in_one_line_fields(client, field, value):
+    data = {
+        "kind": "organisation",
+        "display_name": "二连浩特新公司",
+        "username": "newco",
+        "email": "newco@example.invalid",
+        "password1": "Quality-2026-erenhot",
+        "password2": "Quality-2026-erenhot",
+        field: value,
+    }
+    response = client.post(reverse("accounts:register"), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors[field]
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_staff_form_refuses_a_line_break_in_the_name(client, office):
+    client.force_login(office)
+    response = client.post(
+        reverse("accounts:user-create"),
+        {
+            "role": "expert",
+            "display_name": "李强\r\n",
+            "username": "liqiang",
+            "email": "lq@example.invalid",
+        },
+    )
+    # a trailing line break is trimmed, one inside the name is refused
+    assert response.status_code == 302
+    assert User.objects.get(username="liqiang").display_name == "李强"
+    response = client.post(
+        reverse("accounts:user-create"),
+        {
+            "role": "expert",
+            "display_name": "赵\n燕",
+            "username": "zhaoyan",
+            "email": "zy@example.invalid",
+        },
+    )
+    assert "请在一行内填写，不要包含换行或控制字符。" in response.content.decode()
+    assert not User.objects.filter(username="zhaoyan").exists()
+
+
+@pytest.mark.django_db
+def test_deactivation_asks_first_and_changes_nothing_until_confirmed(client, office, expert):
+    client.force_login(office)
+    url = reverse("accounts:user-deactivate", args=[expert.pk])
+    page = client.get(url)
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert expert.display_name in body and expert.username in body
+    assert "该用户将无法登录" in body and "确认停用" in body and "取消" in body
+    assert f'href="{reverse("accounts:user-list")}"' in body  # cancel goes back
+    expert.refresh_from_db()
+    assert expert.is_active
+    assert not AuditEvent.objects.filter(action=Action.DEACTIVATED).exists()
+
+    response = client.post(url, {"reason": "已退出专家库"})
+    assert response.status_code == 302
+    expert.refresh_from_db()
+    assert not expert.is_active
+    event = AuditEvent.objects.get(action=Action.DEACTIVATED)
+    assert event.actor == office and event.details == {"reason": "已退出专家库"}
+
+
+@pytest.mark.django_db
+def test_the_list_links_to_the_confirmation_not_straight_to_deactivation(client, office, expert):
+    client.force_login(office)
+    body = client.get(reverse("accounts:user-list")).content.decode()
+    assert reverse("accounts:user-deactivate", args=[expert.pk]) in body
+    assert f'action="{reverse("accounts:user-deactivate", args=[expert.pk])}"' not in body
+
+
+@pytest.mark.django_db
+def test_the_office_cannot_open_its_own_deactivation(client, office):
+    client.force_login(office)
+    response = client.get(reverse("accounts:user-deactivate", args=[office.pk]), follow=True)
+    assert "不能停用自己的账户" in response.content.decode()
+    office.refresh_from_db()
+    assert office.is_active
+
+
+@pytest.mark.django_db
+def test_applicants_have_no_deactivation_page(client, office, applicant):
+    client.force_login(office)
+    assert client.get(reverse("accounts:user-deactivate", args=[applicant.pk])).status_code == 404
+    assert client.post(reverse("accounts:user-deactivate", args=[applicant.pk])).status_code == 404
+    applicant.refresh_from_db()
+    assert applicant.is_active
+
+
+@pytest.mark.django_db
+def test_reactivation_is_one_step_and_audited(client, office, expert):
+    expert.is_active = False
+    expert.save()
+    client.force_login(office)
+    client.post(reverse("accounts:user-reactivate", args=[expert.pk]))
+    expert.refresh_from_db()
+    assert expert.is_active
+    assert AuditEvent.objects.filter(action=Action.REACTIVATED, actor=office).exists()

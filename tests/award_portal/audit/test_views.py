@@ -1,19 +1,25 @@
 import csv
 import io
-from datetime import timedelta
+import re
+from datetime import datetime, timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
+from award_portal.accounts.enums import Role
 from award_portal.audit.enums import Action, Outcome
 from award_portal.audit.models import AuditEvent
 from award_portal.audit.services import audit_record
+from award_portal.documents.spreadsheets import XLSX_TYPE
+from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 LIST = reverse("audit:auditevent-list")
 EXPORT = reverse("audit:auditevent-export")
+EXPORT_XLSX = reverse("audit:auditevent-export-xlsx")
 
 
 @pytest.mark.parametrize(
@@ -35,6 +41,7 @@ def test_audit_trail_per_persona(client, persona, name, expected):
         client.force_login(user)
     assert client.get(LIST).status_code == expected
     assert client.get(EXPORT).status_code == expected
+    assert client.get(EXPORT_XLSX).status_code == expected
 
 
 def test_filters_by_action_outcome_actor_and_date(client, auditor, office, expert):
@@ -61,17 +68,102 @@ def test_bad_filter_input_gets_a_message_not_an_error(client, office):
     assert "errorlist" in response.content.decode()
 
 
+def csv_rows(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
 def test_export_is_csv_with_the_filtered_rows_and_is_itself_audited(client, office, expert):
     audit_record(action=Action.STAFF_CREATED, actor=office, target=expert)
     audit_record(action=Action.LOGIN_FAILED, outcome=Outcome.FAILURE, actor_label="=cmd|x")
     client.force_login(office)
     response = client.get(EXPORT, {"outcome": Outcome.FAILURE})
     assert response["Content-Disposition"].startswith("attachment;")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][0] == "time"
+    rows = csv_rows(response)
     assert len(rows) == 2
     assert rows[1][1] == "'=cmd|x"  # a formula is defused, shown as text
-    assert AuditEvent.objects.filter(action=Action.AUDIT_EXPORTED, actor=office).exists()
+    export = AuditEvent.objects.get(action=Action.AUDIT_EXPORTED, actor=office)
+    assert export.details == {"format": "csv", "filters": {"outcome": "failure"}, "rows": 1}
+
+
+def test_export_reads_as_chinese_labels_and_text_not_codes(client, office):
+    expert = UserFactory(username="expert9", display_name="李强", role=Role.EXPERT)
+    audit_record(
+        action=Action.STAFF_CREATED,
+        actor=office,
+        target=expert,
+        details={"role": "expert", "working_group_position": ""},
+    )
+    client.force_login(office)
+    rows = csv_rows(client.get(EXPORT, {"action": Action.STAFF_CREATED}))
+    assert rows[0] == [
+        "时间",
+        "操作人",
+        "角色",
+        "操作",
+        "结果",
+        "对象类型",
+        "对象编号",
+        "对象",
+        "来源IP",
+        "详情",
+    ]
+    time, actor, role, action, outcome, kind, target_id, target, _ip, details = rows[1]
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", time)
+    assert (actor, role, action, outcome) == (
+        "office_clerk",
+        "专项工作协调办公室",
+        "创建工作人员账户",
+        "成功",
+    )
+    assert (kind, target_id, target) == ("用户", str(expert.pk), "李强")
+    assert details == "角色：评审专家"  # not {'role': 'expert', ...}
+
+
+def test_export_follows_the_language_switch(client, office):
+    audit_record(action=Action.LOGIN, actor=office)
+    client.force_login(office)
+    client.cookies["django_language"] = "en"
+    rows = csv_rows(client.get(EXPORT, {"action": Action.LOGIN}))
+    assert rows[0][:4] == ["Time", "Actor", "Role", "Action"]
+    assert rows[1][2:4] == ["Coordination office", "Log-in"]
+
+
+def test_export_details_are_key_value_text_with_nested_filters(client, auditor):
+    client.force_login(auditor)
+    client.get(EXPORT, {"action": Action.LOGIN, "outcome": "success"})  # one row: the log-in
+    rows = csv_rows(client.get(EXPORT, {"action": Action.AUDIT_EXPORTED}))
+    # PostgreSQL's jsonb keeps keys in its own order, so the pairs are compared as a set.
+    assert sorted(rows[1][9].split("；")) == sorted(
+        ["格式：CSV", "筛选条件·操作：登录", "筛选条件·结果：成功", "行数：1"]
+    )
+
+
+@pytest.mark.parametrize("name", ['=HYPERLINK("http://x")', "@SUM(A1)"])
+def test_names_that_look_like_formulas_stay_text_in_both_exports(client, office, name):
+    target = UserFactory(display_name=name, role=Role.EXPERT)
+    audit_record(action=Action.STAFF_CREATED, actor=office, target=target)
+    client.force_login(office)
+    rows = csv_rows(client.get(EXPORT, {"action": Action.STAFF_CREATED}))
+    assert rows[1][7] == "'" + name
+
+    response = client.get(EXPORT_XLSX, {"action": Action.STAFF_CREATED})
+    assert response["Content-Type"] == XLSX_TYPE
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.title == "审计日志"
+    assert sheet["A1"].value == "时间" and sheet["J1"].value == "详情"
+    cell = sheet["H2"]
+    assert cell.value == name and cell.data_type == "s"  # stored as text, not a formula
+    assert isinstance(sheet["A2"].value, datetime)
+    export = AuditEvent.objects.filter(action=Action.AUDIT_EXPORTED).order_by("id").last()
+    assert export.details["format"] == "xlsx" and export.details["rows"] == 1
+
+
+def test_filter_labels_say_from_date_and_to_date(client, office):
+    client.force_login(office)
+    page = client.get(LIST).content.decode()
+    assert "截止日期" in page and "起始日期" in page
+    assert "收件人" not in page
 
 
 def test_list_query_count_is_constant(client, auditor, office, django_assert_max_num_queries):

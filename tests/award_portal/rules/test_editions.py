@@ -60,7 +60,7 @@ def test_the_data_migration_enters_every_number_of_the_2021_measures():
 def test_the_2021_edition_has_expired(edition_2021):
     assert edition_in_force(on=date(2026, 8, 31)) == edition_2021
     assert edition_in_force(on=date(2026, 11, 25)) is None
-    with pytest.raises(ValidationError, match="2026-11-25"):
+    with pytest.raises(ValidationError, match="2026年11月25日"):
         edition_assert_in_force(edition=edition_2021, on=date(2026, 11, 25))
 
 

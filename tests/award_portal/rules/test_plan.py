@@ -38,7 +38,7 @@ def test_plan_into_an_unknown_year_is_pending_with_the_reason(edition_2026):
     assert by_key["review_due"].end == date(2026, 12, 28)
     for key in ("comment_end", "publicity_start", "publicity_end"):
         assert by_key[key].end is None
-        assert "2027 年放假安排尚未公布/录入" in by_key[key].pending
+        assert "2027年放假安排尚未公布/录入" in by_key[key].pending
 
 
 @pytest.mark.parametrize(
@@ -58,7 +58,7 @@ def test_plan_page_refuses_an_edition_not_in_force(client, office, edition_2021)
         reverse("rules:plan"), {"edition": edition_2021.pk, "announcement": "2026-11-25"}
     )
     body = page.content.decode()
-    assert "不是 2026-11-25" in body or "2026-11-25" in body
+    assert "不是2026年11月25日" in body
     assert page.context["rows"] is None
 
 
@@ -67,7 +67,7 @@ def test_plan_page_shows_table_and_timeline(client, office, edition_2021):
     body = client.get(
         reverse("rules:plan"), {"edition": edition_2021.pk, "announcement": "2026-05-06"}
     ).content.decode()
-    assert "2026-08-24" in body and "<svg" in body and "<rect" in body
+    assert "2026年8月24日" in body and "<svg" in body and "<rect" in body
     assert f"plan.pdf?edition={edition_2021.pk}&amp;announcement=2026-05-06" in body
 
 
@@ -79,7 +79,7 @@ def test_plan_pdf_has_chinese_text_and_the_dates(client, office, edition_2021):
     assert response["Content-Type"] == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "二连浩特市市长质量奖" in text
-    assert "公示结束" in text and "2026-08-24" in text
+    assert "公示结束" in text and "2026年8月24日" in text.replace("\n", "")
     assert AuditEvent.objects.filter(action=Action.PLAN_EXPORTED).count() == 1
 
 
@@ -93,3 +93,25 @@ def test_plan_excel_has_the_dates(client, office, edition_2026):
     assert rows[0][4].date() == date(2026, 11, 2)
     assert rows[3][4].date() == date(2026, 12, 28)
     assert rows[4][4] is None and "2027" in rows[4][5]
+
+
+@pytest.mark.parametrize(
+    "name", ['=HYPERLINK("http://example.invalid","点此")', "+1+1", "-2+3", "@SUM(A1)"]
+)
+def test_plan_excel_keeps_an_edition_name_that_looks_like_a_formula_as_text(
+    client, office, edition_2026, name
+):
+    """The office types the edition's name; the sheet must never make it a formula."""
+    from award_portal.rules.services import edition_update
+
+    edition_update(actor=office, edition=edition_2026, data={"name": name})
+    client.force_login(office)
+    response = client.get(
+        reverse("rules:plan-xlsx"), {"edition": edition_2026.pk, "announcement": "2026-11-02"}
+    )
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    cell = sheet["B1"]
+    assert cell.value == name
+    assert cell.data_type == "s" and cell.quotePrefix
+    for row in sheet.iter_rows():
+        assert all(c.data_type != "f" for c in row)

@@ -3,62 +3,22 @@ broker (the embedded file-system broker in `make test`, Redis in CI's production
 and writes to the same database the test reads."""
 
 import os
-import subprocess
-import sys
 import time
-import uuid
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 
 from award_portal.system.models import Heartbeat
 from award_portal.system.tasks import heartbeat_record_task
-from tests.helpers import database_url
+from tests.helpers import celery_worker
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture
 def worker():
-    queue = f"test-{uuid.uuid4().hex[:12]}"
-    name = f"{queue}@ci"
-    env = {**os.environ, "DATABASE_URL": database_url(), "C_FORCE_ROOT": "1"}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "award_portal",
-            "worker",
-            "-Q",
-            queue,
-            "-n",
-            name,
-            "--pool=solo",
-            "--without-mingle",
-            "--without-gossip",
-            "--loglevel=INFO",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        yield queue, name
-    finally:
-        process.terminate()
-        try:
-            output, _ = process.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            output, _ = process.communicate()
-        print(output)  # shown by pytest only when the test fails
+    with celery_worker() as handle:
+        yield handle.queue, handle.name
 
 
 def test_worker_process_runs_a_task_sent_through_the_broker(worker):

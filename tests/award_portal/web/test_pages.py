@@ -11,13 +11,13 @@ def test_home_is_chinese_even_for_an_english_browser(client):
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     body = response.content.decode()
     assert response.status_code == 200
-    assert '<html lang="zh-Hans">' in body
+    assert '<html lang="zh-Hans" ' in body
     assert "二连浩特市市长质量奖" in body
 
 
 def test_switching_to_english_and_back(client):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    assert '<html lang="en">' in client.get("/").content.decode()
+    assert '<html lang="en" ' in client.get("/").content.decode()
     assert "Erenhot Mayor's Quality Award" in client.get("/").content.decode()
     client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
     assert "二连浩特市市长质量奖" in client.get("/").content.decode()
@@ -124,3 +124,69 @@ def test_healthz_answers_ok(client):
 def test_unknown_page_is_a_chinese_404(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
+
+
+OFFICE_CONTACT = {
+    "PORTAL_OFFICE_NAME": "二连浩特市市长质量奖评审专项工作协调办公室（测试）",
+    "PORTAL_OFFICE_ADDRESS": "二连浩特市前进路88号",
+    "PORTAL_OFFICE_PHONE": "0479-7512345",
+    "PORTAL_OFFICE_EMAIL": "zhiliangjiang@erlianhaote.example",
+    "PORTAL_OFFICE_HOURS": "工作日9:00—12:00",
+}
+
+
+@pytest.mark.parametrize("name", ["anonymous", "applicant", "office"])
+def test_every_page_ends_with_the_offices_contact(client, settings, persona, name):
+    for key, value in OFFICE_CONTACT.items():
+        setattr(settings, key, value)
+    user = persona(name)
+    if user:
+        client.force_login(user)
+    pages = ["/", reverse("accounts:login"), reverse("applications:call-list"), "/no-such-page/"]
+    if user:
+        pages.append(reverse("web:dashboard"))
+    for path in pages:
+        footer = (
+            client.get(path, follow=True).content.decode().split('<footer class="site-footer">')[1]
+        )
+        for expected in [
+            "主办单位：二连浩特市市长质量奖评审专项工作协调办公室（测试）",
+            "地址：二连浩特市前进路88号",
+            '电话：<a href="tel:0479-7512345">0479-7512345</a>',
+            "电子邮箱：<a href="
+            '"mailto:zhiliangjiang@erlianhaote.example">zhiliangjiang@erlianhaote.example</a>',
+            "办公时间：工作日9:00—12:00",
+        ]:
+            assert expected in footer, (path, expected)
+
+
+def test_the_footer_speaks_english_after_the_switch(client, settings):
+    settings.PORTAL_OFFICE_ADDRESS = "二连浩特市前进路88号"
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    footer = client.get("/").content.decode().split('<footer class="site-footer">')[1]
+    assert "Address: 二连浩特市前进路88号" in footer
+    assert "Telephone: <a" in footer and "E-mail: <a" in footer and "Office hours: " in footer
+    assert "：" not in footer.replace(settings.PORTAL_OFFICE_HOURS, "")
+
+
+@pytest.mark.parametrize("with_dossier", [False, True])
+@pytest.mark.parametrize("name", [*DASHBOARD_HEADINGS, "other_applicant", "person_user"])
+def test_dashboards_hold_no_placeholder_and_only_links_that_open(
+    client, persona, request, cycle, name, with_dossier
+):
+    """Every role's dashboard, during an open call, with and without an application:
+    real content or nothing (no "这里将会显示"), and no link its reader cannot open."""
+    from tests.factories.applications import individual_for, organisation_for, ready_dossier
+    from tests.helpers import links_that_refuse
+
+    user = request.getfixturevalue(name) if name == "person_user" else persona(name)
+    if with_dossier and user.role == Role.APPLICANT:
+        if user.applicant_kind == "organisation":
+            organisation_for(user)
+        else:
+            individual_for(user)
+        ready_dossier(user, cycle)
+    client.force_login(user)
+    page = client.get(reverse("web:dashboard")).content.decode()
+    assert "这里将会显示" not in page and "将显示的内容" not in page
+    assert links_that_refuse(client, page) == []

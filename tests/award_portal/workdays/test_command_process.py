@@ -35,5 +35,5 @@ def test_known_date_prints_the_iso_date_and_exits_zero():
 def test_unknown_year_exits_non_zero_with_the_clear_message():
     result = workdays("add", "2026-12-20", "10")
     assert result.returncode == 2
-    assert "2027 年放假安排尚未公布/录入" in result.stderr
+    assert "2027年放假安排尚未公布/录入" in result.stderr
     assert "2027 holiday schedule has not been published" in result.stderr

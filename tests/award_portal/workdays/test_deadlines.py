@@ -108,7 +108,7 @@ def test_reminder_goes_out_once_before_the_deadline(office):
     assert (first.upcoming, second.upcoming, third.upcoming) == (1, 0, 0)
     assert Notification.objects.filter(user=office).count() == 1
     assert [m.to for m in mail.outbox] == [[office.email]]
-    assert "2026-06-30" in mail.outbox[0].subject
+    assert "2026年6月30日" in mail.outbox[0].subject
 
 
 def test_overdue_is_flagged_and_told_once(office):

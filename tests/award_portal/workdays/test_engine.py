@@ -77,7 +77,7 @@ def test_unknown_year_raises_naming_the_year_in_both_languages():
     with pytest.raises(ScheduleUnknown) as caught:
         LIBRARY.add(date(2026, 12, 20), 10)
     assert caught.value.year == 2027
-    assert "2027 年放假安排尚未公布/录入" in str(caught.value)
+    assert "2027年放假安排尚未公布/录入" in str(caught.value)
     assert "The 2027 holiday schedule has not been published or entered yet" in str(caught.value)
     with pytest.raises(ScheduleUnknown):
         LIBRARY.is_workday(date(2003, 6, 2))

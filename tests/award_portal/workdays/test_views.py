@@ -62,7 +62,7 @@ def notice_post(year, holidays, makeups, number="国办发明电〔2026〕测试
 def test_office_enters_and_confirms_next_year_through_the_pages(client, office):
     client.force_login(office)
     unknown = client.get(reverse("workdays:year-calendar", args=[2027])).content.decode()
-    assert "2027 年放假安排尚未公布/录入" in unknown
+    assert "2027年放假安排尚未公布/录入" in unknown
     response = client.post(
         reverse("workdays:schedule-edit", args=[2027]),
         notice_post(
@@ -121,11 +121,11 @@ def test_bad_notice_input_gets_messages_and_saves_nothing(client, office):
 def test_the_office_asks_when_a_period_ends(client, office):
     client.force_login(office)
     page = client.get(reverse("workdays:year-list"), {"start": "2026-09-30", "working_days": 10})
-    assert "2026-10-20" in page.content.decode()
+    assert "2026年10月20日" in page.content.decode()
     unknown = client.get(
         reverse("workdays:year-list"), {"start": "2026-12-20", "working_days": 10}
     ).content.decode()
-    assert "2027 年放假安排尚未公布/录入" in unknown
+    assert "2027年放假安排尚未公布/录入" in unknown
 
 
 def test_unknown_year_in_url_is_404(client, office):
@@ -142,3 +142,23 @@ def test_year_list_query_count_is_constant(client, office, django_assert_max_num
     )
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("workdays:year-list"))
+
+
+@pytest.mark.parametrize(
+    ("url_name", "args"),
+    [
+        ("workdays:year-list", []),
+        ("workdays:year-calendar", [2026]),
+        ("workdays:year-calendar", [2027]),
+    ],
+)
+@pytest.mark.parametrize(("name", "can_edit"), [("office", True), ("auditor", False)])
+def test_calendar_pages_link_only_what_the_user_may_open(
+    client, persona, url_name, args, name, can_edit
+):
+    from tests.helpers import links_that_refuse
+
+    client.force_login(persona(name))
+    page = client.get(reverse(url_name, args=args)).content.decode()
+    assert links_that_refuse(client, page) == []
+    assert ("/notice/" in page) is can_edit  # the office's way to enter a notice
