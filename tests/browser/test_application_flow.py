@@ -99,8 +99,8 @@ def test_organisation_applies_supplements_and_is_qualified(page, open_call, pdf_
     page.get_by_label("联系电话").fill("04797511111")
     page.get_by_label("联系邮箱").fill("caoyuan@example.invalid")
     for year in (2025, 2024, 2023):
-        page.get_by_label(f"{year} 年营业收入（万元）").fill("8000")
-        page.get_by_label(f"{year} 年营业利润（万元，亏损填负数）").fill("600")
+        page.get_by_label(f"{year}年营业收入（万元）").fill("8000")
+        page.get_by_label(f"{year}年营业利润（万元，亏损填负数）").fill("600")
     page.get_by_role("button", name="保存资料").click()
     assert "校验码不符" in page.locator("main").inner_text()
     page.get_by_label("统一社会信用代码").fill(uscc(777))
@@ -124,23 +124,28 @@ def test_organisation_applies_supplements_and_is_qualified(page, open_call, pdf_
     assert axe_violations(page) == []
     page.get_by_label("本人（单位）承诺").check()
     page.get_by_role("button", name="提交申报").click()
-    assert "申报已受理" in page.locator(".messages").inner_text()
+    assert "申报材料已收到" in page.locator(".messages").inner_text()
     dossier = Dossier.objects.get(organisation__name="二连浩特市草原物流有限公司")
     assert dossier.state == "submitted"
+    first_receipt = dossier.receipts.get()
+    main = page.locator("main").inner_text()
+    assert dossier.number in main and first_receipt.document.number in main
+    assert "已收到（待资格审查）" in main
     log_out(page)
 
     # the office asks, all at once, for a supplement
     log_in(page, office.username)
     page.goto("/office/qualification/")
     page.get_by_role("link", name="二连浩特市草原物流有限公司").click()
-    for form in page.locator("form.check-item").all():
-        code = form.locator("input[name=code]").input_value()
-        if code == "16.complete":
-            form.locator("input[value=supplement]").check()
-            form.locator("textarea").fill("请补充 ISO 9001 质量管理体系认证证书")
+    for item in page.locator("fieldset.check-item").all():
+        if "第十六条" in item.locator("legend").inner_text() and "完整" in item.inner_text():
+            item.get_by_label("需补正").check()
+            item.get_by_label("说明").fill("请补充ISO 9001质量管理体系认证证书")
         else:
-            form.locator("input[value=pass]").check()
-        form.get_by_role("button").click()
+            item.get_by_label("符合", exact=True).check()
+    page.get_by_role("button", name="保存审查清单").click()
+    assert "审查清单已保存" in page.locator(".messages").inner_text()
+    assert axe_violations(page) == []
     page.get_by_role("button", name="发出通知").click()
     assert "补正通知已发出" in page.locator(".messages").inner_text()
     log_out(page)
@@ -149,20 +154,33 @@ def test_organisation_applies_supplements_and_is_qualified(page, open_call, pdf_
     log_in(page, "caoyuan", "Grassland-Quality-2026")
     page.goto(f"/dossiers/{dossier.pk}/")
     notice = page.locator("section.notice").inner_text()
-    assert "请补充 ISO 9001 质量管理体系认证证书" in notice
-    upload(page, "证明材料", "ISO 9001 证书", pdf_file)
-    page.get_by_role("button", name="提交补正").click()
-    assert "补正材料已受理" in page.locator(".messages").inner_text()
+    assert "请补充ISO 9001质量管理体系认证证书" in notice
+    # an empty supplement is refused with a clear message
+    page.get_by_role("button", name="提交补正材料").click()
+    assert "补正内容为空" in page.locator(".messages").inner_text()
+    page.get_by_label("类别").select_option(label="证明材料")
+    page.get_by_label("标题").fill("ISO 9001 证书")
+    page.get_by_label("答复的补正事项").select_option(index=1)
+    page.locator("input[type=file]").set_input_files(str(pdf_file))
+    page.get_by_role("button", name="上传", exact=True).click()
+    assert "文件已上传" in page.locator(".messages").inner_text()
+    page.get_by_role("button", name="提交补正材料").click()
+    assert "补正材料已收到" in page.locator(".messages").inner_text()
+    # the first receipt is as it was; the supplement has its own
+    main = page.locator("main").inner_text()
+    dossier.refresh_from_db()
+    second = dossier.receipts.get(sequence=2)
+    assert first_receipt.document.number in main and second.document.number in main
+    assert dossier.received_at == first_receipt.received_at
+    # the stamped form handed in first cannot be removed any more
+    assert page.get_by_role("link", name="删除 申报表盖章件").count() == 0
     log_out(page)
 
-    # the office qualifies
+    # the office qualifies, in one form
     log_in(page, office.username)
     page.goto(f"/office/qualification/{dossier.pk}/")
-    item = page.locator("form.check-item").filter(has=page.locator("input[value='16.complete']"))
-    item.locator("input[value=pass]").check()
-    item.get_by_role("button").click()
-    page.locator("input[name=qualified][value=yes]").check()
-    page.get_by_role("button", name="记录结论").click()
+    page.get_by_role("button", name="全部标记为符合并保存").click()
+    page.get_by_role("button", name="作出结论：具备申报资格").click()
     assert "结论已记录" in page.locator(".messages").inner_text()
     dossier.refresh_from_db()
     assert dossier.state == "qualified"
@@ -196,24 +214,31 @@ def test_individual_applies(page, open_call, pdf_file):
     upload(page, "盖章申报表", "申报表签名件", pdf_file)
     page.get_by_label("本人（单位）承诺").check()
     page.get_by_role("button", name="提交申报").click()
-    assert "申报已受理" in page.locator(".messages").inner_text()
+    assert "申报材料已收到" in page.locator(".messages").inner_text()
+    assert "2026-G-001" in page.locator("main").inner_text()
 
 
-def test_mobiliser_invites_an_organisation_of_its_sector(page, open_call):
-    from applications.services.mobilisers import mobiliser_set_sector
+def test_mobiliser_invites_an_organisation_of_its_territory(page, open_call):
+    from applications.services.mobilisers import mobiliser_set_scope
 
     office, _cycle = open_call
     mobiliser = UserFactory(username="sumu", role=Role.MOBILISER)
-    mobiliser_set_sector(actor=office, user=mobiliser, sector="G")
+    mobiliser_set_scope(actor=office, user=mobiliser, scope="district", district="gerileaodu")
     log_in(page, mobiliser.username)
     page.goto("/mobiliser/")
-    exact_label(page, "组织").fill("二连浩特市边贸运输公司")
+    assert "格日勒敖都苏木" in page.locator("h1").inner_text()
+    exact_label(page, "组织名称或个人姓名").fill("二连浩特市边贸运输公司")
     page.get_by_label("电子邮箱").fill("bianmao@example.invalid")
     page.get_by_role("button", name="发出邀请").click()
     assert "邀请已发出" in page.locator(".messages").inner_text()
     assert mail.outbox[-1].to == ["bianmao@example.invalid"]
     assert "/invite/" in mail.outbox[-1].body
     assert axe_violations(page) == []
+    # sending it again is refused with a clear message
+    exact_label(page, "组织名称或个人姓名").fill("二连浩特市边贸运输公司")
+    page.get_by_label("电子邮箱").fill("bianmao@example.invalid")
+    page.get_by_role("button", name="发出邀请").click()
+    assert "尚未被接受" in page.locator("main").inner_text()
 
 
 def test_the_draft_saves_itself_while_the_applicant_types(page, open_call):

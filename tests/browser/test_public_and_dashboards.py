@@ -53,14 +53,53 @@ def test_every_demo_account_logs_in_to_its_dashboard(page, settings):
         page.wait_for_url("**/")
 
 
-def test_text_size_and_elderly_mode_persist_across_pages(page):
+def _text_sizes(page) -> tuple[float, float]:
+    """The computed font size, in CSS pixels, of the first plain paragraph, label or list
+    item of the page's text, and of its heading."""
+    return page.evaluate(
+        """() => [
+            parseFloat(getComputedStyle(
+                document.querySelector('main :is(p, label, li):not([class])')).fontSize),
+            parseFloat(getComputedStyle(document.querySelector('main h1')).fontSize),
+        ]"""
+    )
+
+
+# What a person gets with Chromium's default 16px text: each step is visibly larger and
+# 长辈版 starts where A++ ends. A++ in 长辈版 is 175% of the browser's own size.
+TEXT_SIZES = [
+    # (text size button, elderly mode, body text px, heading px)
+    ("标准字号", False, 16.0, 28.0),
+    ("较大字号", False, 19.0, 33.25),
+    ("特大字号", False, 22.0, 38.5),
+    ("标准字号", True, 22.0, 38.5),
+    ("较大字号", True, 25.0, 43.75),
+    ("特大字号", True, 28.0, 49.0),
+]
+
+
+def test_text_size_and_elderly_mode_enlarge_the_text_and_persist(page):
     page.goto("/")
-    page.get_by_role("button", name="较大字号").click()
+    for button, elderly, body_px, heading_px in TEXT_SIZES:
+        page.get_by_role("button", name=button).click()
+        is_elderly = page.get_by_role("button", name="标准版").count() == 1
+        if is_elderly != elderly:
+            page.get_by_role("button", name="长辈版" if elderly else "标准版").click()
+        page.goto("/")  # the choice persists to the next page
+        assert _text_sizes(page) == [body_px, heading_px], (button, elderly)
+        ink = page.evaluate("() => getComputedStyle(document.querySelector('main p')).color")
+        # 长辈版 is high contrast: black text, not the standard dark grey
+        assert (ink == "rgb(0, 0, 0)") is elderly, (button, elderly, ink)
+
+
+def test_elderly_mode_at_the_largest_size_passes_axe(page):
+    page.goto("/")
     page.get_by_role("button", name="长辈版").click()
-    page.goto("/accounts/login/")
-    assert page.locator("body").get_attribute("class") == "font-large elderly"
-    page.get_by_role("button", name="标准版").click()
-    assert page.locator("body").get_attribute("class") == "font-large"
+    page.get_by_role("button", name="特大字号").click()
+    for path in ["/", "/accounts/login/", "/accounts/register/"]:
+        page.goto(path)
+        assert _text_sizes(page)[0] == 28.0
+        assert axe_violations(page) == [], path
 
 
 @pytest.mark.parametrize(
