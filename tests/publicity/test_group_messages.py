@@ -115,7 +115,7 @@ def test_each_step_reaches_the_applicant(
     objection_investigate(actor=office, objection=objection, text="调取记录并约谈")
     objection_decide(actor=office, objection=objection, founded=False, finding=FINDING)
     decision = one_mail(org_b, "异议的处理结论")
-    assert "异议不成立" in decision.body and "二〇二六年七月二十二日" in decision.body
+    assert "异议不成立" in decision.body and "2026年7月22日" in decision.body
     for secret in [OBJECTOR["name"], OBJECTOR["phone"], OBJECTOR["facts"], FINDING]:
         assert secret not in decision.body
     assert objection.receipt_number not in decision.body
@@ -136,7 +136,7 @@ def test_each_step_reaches_the_applicant(
         record="书面表决，维持候选资格",
     )
     kept = one_mail(person_user, "保留您的候选资格")
-    assert "二〇二六年七月二十四日" in kept.body and OBJECTOR["name"] not in kept.body
+    assert "2026年7月24日" in kept.body and OBJECTOR["name"] not in kept.body
 
     # approval and award: the certificate's link
     june_2026.move_to(datetime(2026, 7, 30, 9, 0, tzinfo=SH))
@@ -197,7 +197,7 @@ def test_cancelled_after_an_objection_and_not_approved(decided, office, person_u
         record="书面表决，取消候选资格",
     )
     cancelled = one_mail(decided.applicants[1], "因异议被取消")
-    assert "二〇二六年七月二十四日" in cancelled.body and "数据不实" in cancelled.body
+    assert "2026年7月24日" in cancelled.body and "数据不实" in cancelled.body
     assert OBJECTOR["name"] not in cancelled.body and OBJECTOR["phone"] not in cancelled.body
     june_2026.move_to(datetime(2026, 7, 30, 9, 0, tzinfo=SH))
     publicity_end(actor=office, cycle=decided.cycle, outcome="公示期满。")
@@ -211,7 +211,7 @@ def test_cancelled_after_an_objection_and_not_approved(decided, office, person_u
     )
     refused = one_mail(person_user, "未批准向您授奖")
     assert "二政字〔2026〕89号" in refused.body and "暂缓授予个人奖项" in refused.body
-    assert "二〇二六年八月三日" in refused.body
+    assert "2026年8月3日" in refused.body
     assert not Award.objects.filter(dossier=person).exists()
     event = AuditEvent.objects.filter(action=Action.APPROVAL_RECORDED).latest("pk")
     assert event.actor_id == office.pk and event.target_id == str(decided.cycle.pk)

@@ -97,7 +97,7 @@ def test_a_fraud_case_ends_in_revocation_recovery_and_a_ban(office, applicant, w
         for m in OutboxMessage.objects.filter(channel="email")
         if applicant.email in m.to and "2026-CX-001" in m.subject
     ]
-    assert len(told) == 1 and "二〇二六年六月十六日" in told[0].body
+    assert len(told) == 1 and "2026年6月16日" in told[0].body
 
     revocation_evidence_add(actor=office, case=case, upload=pdf_upload("笔录.pdf"), note="询问笔录")
     assert row("publicity.revocation_evidence", case).actor == office
@@ -142,7 +142,7 @@ def test_a_fraud_case_ends_in_revocation_recovery_and_a_ban(office, applicant, w
         for m in OutboxMessage.objects.filter(channel="email")
         if applicant.email in m.to and "市人民政府的决定" in m.subject
     )
-    for expected in ("二政字〔2026〕88号", "交回", "200,000", "二〇三一年六月一日"):
+    for expected in ("二政字〔2026〕88号", "交回", "200,000", "2031年6月1日"):
         assert expected in decision_mail.body, expected
 
     recovery_item_record(actor=office, case=case, item="plaque", on=date(2026, 6, 2))
