@@ -6,6 +6,25 @@ from award_portal.accounts.enums import ApplicantKind, Role, WorkingGroupPositio
 from tests.factories import ApplicantFactory, UserFactory
 
 
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hashing():
+    """Users in tests get MD5 password hashes, as Django's testing guide advises: the
+    production hasher (PBKDF2, 1,000,000 iterations) costs about 0.35 s per user, and
+    the suite makes thousands of users. A stored PBKDF2 hash still verifies.
+    ``test_settings.py`` checks, in a fresh process, that production hashes with PBKDF2."""
+    from django.test.utils import override_settings
+
+    fast = override_settings(
+        PASSWORD_HASHERS=[
+            "django.contrib.auth.hashers.MD5PasswordHasher",
+            "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        ]
+    )
+    fast.enable()
+    yield
+    fast.disable()
+
+
 @pytest.fixture(autouse=True)
 def email_through_the_outbox(request, settings):
     """E-mail in tests takes the production path: Django's ``send_mail`` and

@@ -84,3 +84,18 @@ def test_embedded_default_language_time_zone_and_backends():
 def test_migrations_are_complete():
     result = manage("makemigrations", "--check", "--dry-run", env={})
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_hashes_passwords_with_pbkdf2_not_the_tests_fast_hasher():
+    """The suite swaps in MD5 for speed (``tests/conftest.py``); the portal itself
+    hashes with Django's PBKDF2 and its full iteration count."""
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.contrib.auth.hashers import make_password; print(make_password('x'))",
+        env=PRODUCTION,
+    )
+    assert result.returncode == 0, result.stderr
+    algorithm, iterations, *_ = result.stdout.strip().split("$")
+    assert algorithm == "pbkdf2_sha256" and int(iterations) >= 1_000_000
