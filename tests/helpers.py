@@ -200,3 +200,12 @@ def links_that_refuse(client, html: str) -> list[tuple[str, int]]:
         if code in (403, 404):
             refused.append((href, code))
     return refused
+
+
+def pdf_text(body: bytes) -> str:
+    """The text of a PDF, its lines joined."""
+    import io
+
+    from pypdf import PdfReader
+
+    return "".join(p.extract_text() for p in PdfReader(io.BytesIO(body)).pages).replace("\n", "")

@@ -119,6 +119,13 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         """The first receipt's time stays; the supplement gets a receipt of its own and
         the office's clock restarts from it."""
 
+    @property
+    def found_qualified(self) -> bool:
+        """The qualification check's conclusion, whatever happened to the dossier since:
+        only a negative conclusion leaves it in ``not_qualified`` (a dossier found not
+        qualified cannot be withdrawn or move on)."""
+        return self.decided_at is not None and self.state != DossierState.NOT_QUALIFIED
+
     @transition(field=state, source=DossierState.SUBMITTED, target=DossierState.QUALIFIED)
     def qualify(self, *, by, reasons: str):
         self.decided_at, self.decided_by, self.decision_reasons = timezone.now(), by, reasons

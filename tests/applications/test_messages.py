@@ -11,7 +11,8 @@ import pytest
 from django.core import mail
 
 from applications.declarations import checklist_for
-from applications.enums import CheckOutcome
+from applications.enums import CheckOutcome, DossierState
+from applications.models import Dossier
 from applications.services.applicants import member_invitation_answer, member_invite
 from applications.services.dossiers import dossier_resubmit, dossier_submit, dossier_withdraw
 from applications.services.qualification import (
@@ -23,6 +24,7 @@ from applications.services.qualification import (
 from award_portal.notifications.models import Notification, OutboxMessage, OutboxStatus
 from award_portal.notifications.services import office_signature
 from tests.factories import ApplicantFactory
+from tests.helpers import pdf_text
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -150,6 +152,25 @@ def test_the_qualified_email_says_what_comes_next_and_no_review_is_offered(
         assert "理由：\n符合第十条至第十二条及第十六条的规定。" in message.body
         assert "专家评审安排将另行通知" in message.body and "复核" not in message.body
         assert in_notifications(message, user, f"/dossiers/{received.pk}/")
+
+
+def test_the_decision_letter_keeps_its_conclusion_after_the_dossier_moves_on(
+    received, office, client
+):
+    """The letter is the office's decision as made: a qualified dossier that has since
+    been reviewed and awarded still reads 具备申报资格; a refused one still reads 不具备."""
+    qualified = decide(office, received, failing={})
+    Dossier.objects.filter(pk=qualified.pk).update(state=DossierState.AWARDED)
+    client.force_login(office)
+    letter = pdf_text(client.get(f"/dossiers/{qualified.pk}/decision.pdf").content)
+    assert "审查结论如下：具备申报资格，进入专家评审。" in letter and "不具备" not in letter
+    assert "专家评审安排将另行通知" in letter and "复核" not in letter
+
+    Dossier.objects.filter(pk=qualified.pk).update(
+        state=DossierState.NOT_QUALIFIED
+    )  # the same letter for a refused dossier
+    refused = pdf_text(client.get(f"/dossiers/{qualified.pk}/decision.pdf").content)
+    assert "审查结论如下：不具备申报资格。" in refused and "复核申请" in refused
 
 
 def test_the_lapsed_conclusion_email_cites_the_notice_and_offers_a_review(
