@@ -1163,14 +1163,18 @@ class MinutesPdfView(View):
         if not can_read_candidates(request.user, meeting.cycle) or meeting.minutes is None:
             raise Http404
         minutes_open(actor=request.user, meeting=meeting, request=request)
+        # a member recused from a candidate reads the minutes without it (Art. 25)
+        hidden = recused_from(request.user, meeting.cycle)
         with translation.override("zh-hans"):  # official documents are Chinese
             pdf = render_pdf(
-                template="publicity/pdf/minutes.html", context=minutes_context(meeting)
+                template="publicity/pdf/minutes.html", context=minutes_context(meeting, hidden)
             )
         return pdf_download(pdf, f"minutes-{meeting.pk}.pdf")
 
 
-def minutes_context(meeting: Meeting) -> dict:
+def minutes_context(meeting: Meeting, hidden: set[int] = frozenset()) -> dict:
+    """The minutes as the record holds them; for a member recused from candidates
+    (``hidden``), without their names, tallies or recusals (a line says so)."""
     cycle = meeting.cycle
     attendance = attendance_of(meeting)
     present = [a for a in attendance if a.present]
@@ -1186,7 +1190,9 @@ def minutes_context(meeting: Meeting) -> dict:
                 "rows": [
                     {"dossier": names[t.dossier], "tally": t, "recused": len(present) - t.eligible}
                     for t in sorted(tally(ballot), key=lambda t: (-t.yes, names[t.dossier].number))
+                    if t.dossier not in hidden
                 ],
+                "hidden": sum(1 for pk in names if pk in hidden),
             }
         )
     decided = []
@@ -1208,8 +1214,10 @@ def minutes_context(meeting: Meeting) -> dict:
                 "vacant": max(quota - len(proposed), 0),
             }
         )
-    candidates = {d.pk for b in ballots for d in b["ballot"].candidates.all()}
+    candidates = {d.pk for b in ballots for d in b["ballot"].candidates.all()} - set(hidden)
     return {
+        "hidden": bool(hidden & {d.pk for b in ballots for d in b["ballot"].candidates.all()}),
+        "hidden_ids": set(hidden),
         "meeting": meeting,
         "cycle": cycle,
         "document": meeting.minutes,

@@ -20,6 +20,7 @@ from tests.factories.group import (
     four_candidates,
     open_meeting,
 )
+from tests.helpers import pdf_text
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -212,6 +213,14 @@ def test_vote_once_secretly_then_tallies_after_the_close(client, group, office):
     page = main_text(client.get(reverse("publicity:group-round", args=[group.cycle.pk])))
     assert d0.applicant_name not in page and d1.applicant_name in page
     assert "您已申请回避" in page
+    # and so do the minutes: the recused member's copy leaves that candidate out
+    minutes = f"/office/meetings/{group.meeting.pk}/minutes.pdf"
+    own_copy = pdf_text(client.get(minutes).content)
+    assert d0.applicant_name not in own_copy and d1.applicant_name in own_copy
+    assert "本轮另有1名申报对象，因您声明回避" in own_copy and "系该企业股东" not in own_copy
+    client.force_login(m[2].user)
+    full = pdf_text(client.get(minutes).content)
+    assert d0.applicant_name in full and "因您声明回避" not in full and "回避对该申报对象" in full
     # a vote after the close is refused, nothing recorded
     client.force_login(m[1].user)
     before = Vote.objects.count()
