@@ -74,6 +74,18 @@ FINAL_QUALIFICATION_STATES = {
 # in the expert review: the round's review stages move them (review/ through the services
 # of this app)
 REVIEW_STATES = {DossierState.UNDER_REVIEW, DossierState.REVIEWED}
+# a dossier in one of these states went through the whole expert review
+AFTER_REVIEW_STATES = {
+    DossierState.CANDIDATE,
+    DossierState.NOT_SHORTLISTED,
+    DossierState.PROPOSED,
+    DossierState.NOT_PROPOSED,
+    DossierState.CANCELLED_AFTER_OBJECTION,
+    DossierState.APPROVED,
+    DossierState.NOT_APPROVED,
+    DossierState.AWARDED,
+    DossierState.REVOKED,
+}
 
 
 class Sector(models.TextChoices):

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from applications.enums import REVIEW_STATES, DossierState
+from applications.enums import AFTER_REVIEW_STATES, REVIEW_STATES, DossierState
 from applications.models import Cycle, Dossier
 from award_portal.accounts.enums import ApplicantKind
 from award_portal.workdays.models import Deadline, DeadlineStatus
@@ -109,13 +109,13 @@ class Board:
 
     @property
     def review_done(self) -> bool:
-        """Every stage closed and every dossier of the review concluded: the round can
-        move on to publishing the results."""
+        """Every stage closed and every dossier of the review concluded (dossiers that
+        have since moved on stay on the board, with their scores)."""
         return (
             bool(self.stages)
             and all(stage.state == StageState.CLOSED for stage in self.stages)
             and all(
-                row.dossier.state == DossierState.REVIEWED
+                row.dossier.state != DossierState.UNDER_REVIEW
                 for rows in self.kinds.values()
                 for row in rows
             )
@@ -146,7 +146,7 @@ def review_board(cycle: Cycle, *, today=None) -> Board | None:
     # only what the board shows: a thousand rows of full dossiers and results would spend
     # most of the page's time turning unused dates and decimals into Python objects
     dossiers = list(
-        Dossier.objects.filter(cycle=cycle, state__in=REVIEW_STATES)
+        Dossier.objects.filter(cycle=cycle, state__in=REVIEW_STATES | AFTER_REVIEW_STATES)
         .select_related("organisation", "individual")
         .only(
             "id",

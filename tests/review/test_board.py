@@ -120,6 +120,20 @@ def test_closing_the_last_stage_concludes_the_review(client, office, cycle, two_
         or "publishing the results" in response.content.decode()
     )
 
+    # once the round has moved on, its dossiers stay on the board with their scores and
+    # nothing offers to publish the results again
+    Dossier.objects.filter(pk=first.pk).update(state=DossierState.AWARDED)
+    Dossier.objects.filter(pk=second.pk).update(state=DossierState.NOT_SHORTLISTED)
+    type(cycle).objects.filter(pk=cycle.pk).update(state="awarded")
+    response = client.get(board_url(running))
+    rows = response.context["board"].kinds["organisation"]
+    assert [(r.dossier.pk, r.rank, r.composite) for r in rows] == [
+        (first.pk, 1, Decimal("70.00")),
+        (second.pk, 2, Decimal("50.00")),
+    ]
+    assert "可以进入公布评审结果" not in response.content.decode()
+    assert reverse("publicity:notice", args=[cycle.pk]) not in response.content.decode()
+
 
 def test_the_close_page_lists_who_advances_and_what_is_missing(client, office, cycle, two_dossiers):
     dossiers, applicants = two_dossiers
