@@ -271,7 +271,11 @@ def test_the_public_sees_the_revocation_everywhere(client, after_the_decision):
     assert "已于2026年6月8日撤销" in winners
     assert f"/revocations/{decided.pk}/" in winners
     verify = client.get("/verify/", {"number": award.certificate_number}).content.decode()
-    assert "相应称号已被撤销，证书已失效" in verify and "已于2026年6月8日撤销" in verify
+    assert (
+        "查询结果：该证书确为" in verify
+        and "相应称号已被撤销，证书已失效" in verify
+        and "已于2026年6月8日撤销" in verify
+    )
     assert f"/revocations/{decided.pk}/" in verify
     listing = client.get("/revocations/").content.decode()
     assert decided.notice.title in listing and decided.notice.number in listing
