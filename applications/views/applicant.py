@@ -314,6 +314,13 @@ class DossierDetailView(LoginRequiredMixin, View):
                 )
                 if user.has_perm("applications.view_dossier") and dossier.state != "draft"
                 else None,
+                # the applicant is told too, while its application still awaits the check
+                "own_ban": ban_in_force(
+                    organisation=dossier.organisation, individual=dossier.individual
+                )
+                if not user.has_perm("applications.view_dossier")
+                and dossier.state in ("submitted", "supplement_requested")
+                else None,
                 "hidden_secret_files": hidden,
                 "can_see_secrets": can_view_trade_secret(user, dossier),
             },
