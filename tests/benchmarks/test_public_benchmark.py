@@ -152,15 +152,17 @@ def fetch(server: Server, path: str) -> urllib.request.addinfourl:
 
 
 def warm(server: Server, path: str) -> str:
-    """Each worker renders the page once; returns whether the next answer is the kept
-    copy (the ``X-Page-Copy`` header)."""
-    copy = ""
+    """Each worker renders the page once; returns "hit" when most of the answers after
+    that are the kept copy (the ``X-Page-Copy`` header). One answer alone may be a fresh
+    render: a kept copy is dropped when its page's facts change or it ages out."""
+    copies = []
     for _ in range(WORKERS * 4):
         with fetch(server, path) as answer:
             assert answer.status == 200, path
             answer.read()
-            copy = answer.headers.get("X-Page-Copy", "")
-    return copy
+            copies.append(answer.headers.get("X-Page-Copy", ""))
+    later = copies[WORKERS * 2 :]
+    return "hit" if later.count("hit") * 2 > len(later) else "miss"
 
 
 def python_load(server: Server, path: str) -> tuple[int, float]:
