@@ -54,6 +54,8 @@ from award_portal.notifications.models import OutboxMessage
 from award_portal.rules.selectors import edition_in_force
 from award_portal.workdays.engine import ScheduleUnknown, WorkdayCalendar
 from review.enums import Aggregation, StageKind
+from review.management.commands.load_demo_review import AGENCY_NAME, AGENCY_USCC17
+from review.management.commands.load_demo_review import EXPERTS as REVIEW_EXPERTS
 from review.models import AgencyStaff, Assignment, Expert, ReviewAgency, ReviewStage
 from review.services.agencies import agency_save, engagement_save
 from review.services.conflicts import conflict_declare as expert_conflict_declare
@@ -100,30 +102,8 @@ from ...services.revocation import (
 
 PAST_NAME = "第一届二连浩特市市长质量奖"
 CURRENT_NAME = "第二届二连浩特市市长质量奖"
-AGENCY_NAME = "内蒙古质量评审中心有限公司"
-AGENCY_USCC17 = "9115010000000018X"
-EXPERTS = {
-    "expert1": {
-        "name": "李强",
-        "employer": "内蒙古大学经济管理学院",
-        "title": "教授",
-        "sectors": ["G", "F"],
-        "categories": ["4.1", "4.2", "4.7"],
-        "qualification": "自治区主席质量奖评审员",
-        "certificate_number": "NM-ZL-2024-0101",
-        "phone": "13904710101",
-    },
-    "expert2": {
-        "name": "赵燕",
-        "employer": "内蒙古工业大学管理学院",
-        "title": "副教授",
-        "sectors": ["C"],
-        "categories": ["4.4", "4.5", "4.6"],
-        "qualification": "自治区主席质量奖评审员",
-        "certificate_number": "NM-ZL-2024-0102",
-        "phone": "13904710102",
-    },
-}
+# the same agency and experts as the expert-review demo (one pool across the rounds)
+EXPERTS = {name: REVIEW_EXPERTS[name] for name in ("expert1", "expert2")}
 ROSTER = [
     ("wg1", Position.LEADER, "二连浩特市人民政府副市长（分管市场监管工作）"),
     ("wg2", Position.DEPUTY, "二连浩特市人民政府办公室副秘书长"),
