@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "award_portal.web.middleware.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "award_portal.web.middleware.IncompleteBodyMiddleware",
 ]
 
 ROOT_URLCONF = "award_portal.urls"

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from pypdf import PdfReader
 
 from award_portal.audit.models import AuditEvent
@@ -198,6 +199,36 @@ def test_a_double_click_files_one_comment(client, published):
     comment = Comment.objects.get()
     assert comment.receipt_number in client.get(url).content.decode()
     assert AuditEvent.objects.filter(action="publicity.comment_received").count() == 1
+
+
+def test_a_double_click_that_cut_the_first_upload_files_the_comment_with_its_file(
+    client, published
+):
+    """A double click cancels the first submission in the browser, often mid-upload. The
+    cut-off first request is refused and spends nothing; the second, whole, files the
+    comment with its evidence (once on PostgreSQL the first won, without its file)."""
+    cycle, _notice, dossiers = published
+    url, code = started(client, cycle, dossiers[0])
+    evidence = SimpleUploadedFile("证据.pdf", pdf_bytes(), content_type="application/pdf")
+    body = encode_multipart(
+        BOUNDARY, {"code": code, "text": COMMENT, "organisation": "", "files": [evidence]}
+    )
+    first = client.generic(
+        "POST",
+        url,
+        b"",
+        CONTENT_TYPE=MULTIPART_CONTENT,
+        CONTENT_LENGTH=str(len(body)),
+        **{"wsgi.input": io.BytesIO(body[: len(body) - 200])},
+    )
+    assert first.status_code == 400
+    assert not Comment.objects.exists()
+    assert ContactCheck.objects.get().used_at is None
+    second = client.generic("POST", url, body, content_type=MULTIPART_CONTENT)
+    assert second.status_code == 302
+    comment = Comment.objects.get()
+    assert comment.files.get().original_name == "证据.pdf"
+    assert comment.receipt_number in client.get(url).content.decode()
 
 
 def test_a_wrong_code_is_refused_and_counts_as_an_attempt(client, published):
