@@ -57,6 +57,23 @@ def current_members(cycle: Cycle):
     return GroupMember.objects.filter(cycle=cycle, until__isnull=True).select_related("user")
 
 
+ROSTER_CLOSED = (CycleState.AWARDED, CycleState.CANCELLED)
+
+
+def roster_closed(cycle: Cycle) -> bool:
+    """The round is over: its roster is the record of who sat, and no longer changes."""
+    return cycle.state in ROSTER_CLOSED
+
+
+def _roster_may_change(cycle: Cycle) -> None:
+    if roster_closed(cycle):
+        raise ValidationError(
+            _("The round is over: the record of its working group no longer changes.")
+        )
+    if Meeting.objects.filter(cycle=cycle, state=MeetingState.OPEN).exists():
+        raise ValidationError(_("The roster cannot change while the meeting is in session."))
+
+
 # --- roster --------------------------------------------------------------------------------
 @transaction.atomic
 def member_add(
@@ -84,8 +101,7 @@ def member_add(
         raise ValidationError(
             _("The group has a leader; record the change of leader by ending the current one.")
         )
-    if Meeting.objects.filter(cycle=cycle, state=MeetingState.OPEN).exists():
-        raise ValidationError(_("The roster cannot change while the meeting is in session."))
+    _roster_may_change(Cycle.objects.select_for_update().get(pk=cycle.pk))
     try:
         with transaction.atomic():
             member = GroupMember.objects.create(
@@ -131,8 +147,7 @@ def member_end(
         raise ValidationError(_("This membership has ended already."))
     if until < member.since:
         raise ValidationError(_("A membership cannot end before it began."))
-    if Meeting.objects.filter(cycle=member.cycle, state=MeetingState.OPEN).exists():
-        raise ValidationError(_("The roster cannot change while the meeting is in session."))
+    _roster_may_change(Cycle.objects.select_for_update().get(pk=member.cycle_id))
     member.until = until
     member.save(update_fields=["until"])
     audit_record(

@@ -95,6 +95,7 @@ from ..services.group import (
     member_add,
     member_end,
     minutes_open,
+    roster_closed,
     tally,
     vote_cast,
 )
@@ -826,6 +827,7 @@ class RosterView(RoundPage):
                 cycle=self.cycle, initial={"since": timezone.localdate(), "position": "member"}
             ),
             in_session=Meeting.objects.filter(cycle=self.cycle, state=MeetingState.OPEN).exists(),
+            closed=roster_closed(self.cycle),
         )
 
     def get(self, request, cycle):

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from applications.enums import DossierState
 from applications.models import Dossier
+from award_portal.audit.models import AuditEvent
 from publicity.enums import MeetingState
 from publicity.models import Attendance, Ballot, Decision, GroupMember, Meeting, Vote
 from publicity.services.group import (
@@ -218,3 +219,39 @@ def test_the_roster_takes_only_active_group_accounts_and_not_in_session(cycle, o
             since=date(2026, 7, 20),
         )
     assert GroupMember.objects.count() == 3
+
+
+def test_the_roster_of_a_round_that_is_over_no_longer_changes(client, office, edition_2021):
+    """The roster of an awarded round is the record of who sat: its page offers no
+    change and the services refuse one."""
+    from publicity.services.group import member_end
+    from tests.factories.publicity_rounds import awarded_round
+
+    cycle, _awards = awarded_round(office, edition_2021)
+    sat = GroupMember.objects.create(
+        cycle=cycle,
+        user=UserFactory(username="sat_wg", role="working_group"),
+        position="member",
+        department="市市场监督管理局",
+        since=date(2024, 7, 1),
+        added_by=office,
+    )
+    events = AuditEvent.objects.count()
+    with pytest.raises(ValidationError, match="本届评选已结束"):
+        member_add(
+            actor=office,
+            cycle=cycle,
+            user=UserFactory(username="late_wg", role="working_group"),
+            position="member",
+            department="市发展和改革委员会",
+            since=date(2026, 7, 1),
+        )
+    with pytest.raises(ValidationError, match="本届评选已结束"):
+        member_end(actor=office, member=sat, until=date(2026, 7, 1))
+    sat.refresh_from_db()
+    assert sat.until is None and GroupMember.objects.filter(cycle=cycle).count() == 1
+    assert AuditEvent.objects.count() == events
+    client.force_login(office)
+    page = client.get(f"/office/rounds/{cycle.pk}/group/").content.decode()
+    assert "以下为本届专项工作组名单记录，不再变更" in page and sat.user.display_name in page
+    assert "加入专项工作组" not in page and 'value="end"' not in page
