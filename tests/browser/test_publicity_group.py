@@ -116,6 +116,12 @@ def test_member_reads_recuses_votes_and_sees_the_tallies_after_the_close(
     assert d1.applicant_name not in text
     assert axe_violations(page) == []
     shoot(page, "tallies")
+    # on a phone each candidate is a card: its outcome in view without scrolling sideways
+    page.set_viewport_size(PHONE)
+    outcome = page.locator("main table.cards tbody tr").first.locator("td").last
+    box = outcome.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+    page.set_viewport_size(DESKTOP)
     page.goto(f"/group/rounds/{cycle.pk}/")
     text = page.locator("main").inner_text()
     assert "会议纪要（PDF）" in text and person.applicant_name in text
