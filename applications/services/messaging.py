@@ -28,23 +28,34 @@ def render_message(
     return subject, body
 
 
+def in_app_text(body: str, link: str) -> str:
+    """The in-app copy of a message: its lines that carry the link are left out (the
+    notification's own 打开 is the link, and is withdrawn with the access), and so are
+    the blank lines they leave."""
+    lines = [line for line in body.splitlines() if link not in line]
+    text = "\n".join(lines)
+    while "\n\n\n" in text:
+        text = text.replace("\n\n\n", "\n\n")
+    return text.strip()
+
+
 def _tell(
     users, dossier, *, template: str, context: dict, url: str, folder: str = "applications/email"
 ) -> None:
+    link = f"{settings.PORTAL_BASE_URL}{url}"
     for user in users:
-        subject, body = render_message(
-            template,
-            {
-                "dossier": dossier,
-                "user": user,
-                "office": office(),
-                "signature": office_signature(),
-                "link": f"{settings.PORTAL_BASE_URL}{url}",
-                **context,
-            },
-            folder=folder,
-        )
-        notify(user=user, title=subject, body=body, url=url, email=False)
+        shared = {
+            "dossier": dossier,
+            "user": user,
+            "office": office(),
+            "signature": office_signature(),
+            "link": link,
+            **context,
+        }
+        subject, body = render_message(template, shared, folder=folder)
+        # in the portal: what happened, without the e-mail's greeting, signature and link
+        _subject, in_app = render_message(template, {**shared, "in_app": True}, folder=folder)
+        notify(user=user, title=subject, body=in_app_text(in_app, link), url=url, email=False)
         if user.email:
             email_queue(to=[user.email], subject=subject, body=body)
 
