@@ -14,40 +14,65 @@ ROW = 26
 LABEL_WIDTH = 250
 BAR_WIDTH = 300
 VALUE_WIDTH = 70
+NARROW_BAR_WIDTH = 270  # with the figure, 340 units: about the width of a phone
 _ids = itertools.count(1)
 
 
 def bar_chart(*, title: str, description: str, rows: list[tuple], unit: str = ""):
     """Horizontal bars, one per (label, value) or (label, value, unit); values are drawn
     against the largest, and each bar's figure is written with its unit (件, 个, %), so
-    a bar never reads as a bare number."""
-    n = next(_ids)
+    a bar never reads as a bare number.
+
+    Two drawings of the same figures: the wide one puts each label beside its bar; the
+    narrow one, shown on a phone instead, puts it above, so the text is not shrunk to
+    an unreadable size with the whole drawing. Only the one on screen is read out."""
     rows = [(row[0], row[1], row[2] if len(row) > 2 else unit) for row in rows]
     largest = max((value or 0 for _label, value, _unit in rows), default=0) or 1
-    height = ROW * max(len(rows), 1) + 8
-    width = LABEL_WIDTH + BAR_WIDTH + VALUE_WIDTH
+    wide = _svg(
+        title, description, rows, largest, label_width=LABEL_WIDTH, bar_width=BAR_WIDTH
+    )
+    narrow = _svg(title, description, rows, largest, label_width=0, bar_width=NARROW_BAR_WIDTH)
+    return SafeString(mark_safe(wide + narrow))  # noqa: S308  every text is escaped
+
+
+def _svg(title, description, rows, largest, *, label_width: int, bar_width: int) -> str:
+    n = next(_ids)
+    above = label_width == 0  # the narrow drawing: each label on a line above its bar
+    row = ROW * 2 if above else ROW
+    height = row * max(len(rows), 1) + 8
+    width = label_width + bar_width + VALUE_WIDTH
+    kind = "chart-narrow" if above else "chart-wide"
     parts = [
-        f'<svg class="chart" role="img" aria-labelledby="chart{n}-t chart{n}-d" '
+        f'<svg class="chart {kind}" role="img" aria-labelledby="chart{n}-t chart{n}-d" '
         f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
         f'xmlns="http://www.w3.org/2000/svg">',
         f'<title id="chart{n}-t">{escape(title)}</title>',
         f'<desc id="chart{n}-d">{escape(description)}</desc>',
     ]
     for i, (label, value, row_unit) in enumerate(rows):
-        y = 4 + i * ROW
-        length = round((value or 0) / largest * BAR_WIDTH, 1)
+        y = 4 + i * row
+        length = round((value or 0) / largest * bar_width, 1)
         shown = "—" if value is None else f"{value:g}{row_unit}"
+        if above:
+            parts.append(
+                f'<text x="0" y="{y + 15}" font-size="13" fill="currentColor">'
+                f"<title>{escape(label)}</title>{escape(short_label(label, 26))}</text>"
+            )
+            y += ROW - 4
+        else:
+            parts.append(
+                f'<text x="{label_width - 8}" y="{y + 17}" text-anchor="end" '
+                f'font-size="13" fill="currentColor"><title>{escape(label)}</title>'
+                f"{escape(short_label(label))}</text>"
+            )
         parts.append(
-            f'<text x="{LABEL_WIDTH - 8}" y="{y + 17}" text-anchor="end" '
-            f'font-size="13" fill="currentColor"><title>{escape(label)}</title>'
-            f"{escape(short_label(label))}</text>"
-            f'<rect x="{LABEL_WIDTH}" y="{y + 4}" width="{length}" height="{ROW - 8}" '
+            f'<rect x="{label_width}" y="{y + 4}" width="{length}" height="{ROW - 8}" '
             f'fill="currentColor" fill-opacity="0.55"></rect>'
-            f'<text x="{LABEL_WIDTH + length + 6}" y="{y + 17}" font-size="13" '
+            f'<text x="{label_width + length + 6}" y="{y + 17}" font-size="13" '
             f'fill="currentColor">{escape(shown)}</text>'
         )
     parts.append("</svg>")
-    return SafeString(mark_safe("".join(parts)))  # noqa: S308  every text above is escaped
+    return "".join(parts)
 
 
 def short_label(label: str, limit: int = 18) -> str:

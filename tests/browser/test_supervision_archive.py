@@ -128,6 +128,13 @@ def test_the_office_archives_a_round_and_the_auditor_reads_the_statistics(
         "() => getComputedStyle(document.querySelector('svg.chart text')).fontSize"
     )
     assert font == "13px"
+    # on a phone the narrow drawing replaces the wide one: its text stays readable
+    page.set_viewport_size(PHONE)
+    assert not page.locator("svg.chart-wide").first.is_visible()
+    narrow = page.locator("svg.chart-narrow").first
+    scale = narrow.evaluate("s => s.getBoundingClientRect().width / s.viewBox.baseVal.width")
+    assert narrow.is_visible() and 13 * scale >= 12, scale
+    page.set_viewport_size(DESKTOP)
     assert "各环节通过率" in page.locator("main").inner_text()
     shoot(page, "03-statistics")
     with page.expect_download() as download_info:

@@ -101,7 +101,8 @@ def test_score_bands_from_the_confirmed_review_results(office, cycle):
 def test_the_page_draws_accessible_charts_with_tables(client, office, mixed_round):
     client.force_login(office)
     text = client.get(PAGE, {"round": mixed_round.pk}).content.decode()
-    assert text.count('<svg class="chart" role="img"') >= 7
+    wide = text.count('<svg class="chart chart-wide" role="img"')
+    assert wide >= 7 and text.count('<svg class="chart chart-narrow" role="img"') == wide
     assert (
         "<title id=" in text and "<desc id=" in text and "<script" not in text.split("</head>")[1]
     )
