@@ -28,9 +28,7 @@ def bar_chart(*, title: str, description: str, rows: list[tuple], unit: str = ""
     an unreadable size with the whole drawing. Only the one on screen is read out."""
     rows = [(row[0], row[1], row[2] if len(row) > 2 else unit) for row in rows]
     largest = max((value or 0 for _label, value, _unit in rows), default=0) or 1
-    wide = _svg(
-        title, description, rows, largest, label_width=LABEL_WIDTH, bar_width=BAR_WIDTH
-    )
+    wide = _svg(title, description, rows, largest, label_width=LABEL_WIDTH, bar_width=BAR_WIDTH)
     narrow = _svg(title, description, rows, largest, label_width=0, bar_width=NARROW_BAR_WIDTH)
     return SafeString(mark_safe(wide + narrow))  # noqa: S308  every text is escaped
 
