@@ -236,10 +236,11 @@ def notify(*, user, title: str, body: str = "", url: str = "", email: bool = Tru
     return notification
 
 
-def notification_links_close(*, urls, roles=None) -> int:
+def notification_links_close(*, urls, roles=None, users=None) -> int:
     """Stop offering the links to ``urls`` in the notifications of the users (of
-    ``roles``, when given) who may no longer open those pages. Called by the service that
-    takes the access away, in its transaction, which records the count in its audit row.
+    ``roles``, or only ``users``, when given) who may no longer open those pages. Called
+    by the service that takes the access away, in its transaction, which records the
+    count in its audit row.
 
     Side effects: ``link_closed_at`` set on each such notification whose link is still
     open; the text and the address are kept. Returns how many links were closed.
@@ -253,6 +254,8 @@ def notification_links_close(*, urls, roles=None) -> int:
     if roles is not None:
         names = [str(getattr(role, "value", role)) for role in roles]
         open_links = open_links.filter(user__groups__name__in=names)
+    if users is not None:
+        open_links = open_links.filter(user__in=list(users))
     return open_links.update(link_closed_at=timezone.now())
 
 

@@ -24,7 +24,7 @@ from applications.models import Dossier
 from applications.services.receipts import received_version
 from award_portal.audit.enums import Action
 from award_portal.audit.services import audit_record
-from award_portal.notifications.services import notify
+from award_portal.notifications.services import notification_links_close, notify
 
 from ..enums import AssignmentState, ConflictType, FlagSource, FlagState
 from ..models import Assignment, ConflictDeclaration, ConflictFlag, Expert
@@ -182,6 +182,14 @@ def _recuse_everywhere(expert: Expert, dossier: Dossier, *, actor, reason: str) 
         assignment.recuse()
         assignment.save()
         assignment_revoke(assignment=assignment, actor=actor, reason=reason)
+        # the expert's notifications stop offering the sheet and the panel's result
+        links_closed = notification_links_close(
+            urls=[
+                reverse("review:sheet", args=[assignment.pk]),
+                reverse("review:result", args=[assignment.stage_id, dossier.pk]),
+            ],
+            users=[expert.user],
+        )
         audit_record(
             action=Action.RECUSED,
             actor=actor,
@@ -192,6 +200,7 @@ def _recuse_everywhere(expert: Expert, dossier: Dossier, *, actor, reason: str) 
                 "expert_name": expert.name,
                 "stage": assignment.stage.kind,
                 "reason": reason,
+                "links_closed": links_closed,
             },
         )
         count += 1

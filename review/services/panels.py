@@ -21,7 +21,7 @@ from applications.services.receipts import received_version
 from award_portal.audit.enums import Action
 from award_portal.audit.services import audit_record
 from award_portal.documents.templatetags.official import day
-from award_portal.notifications.services import notify
+from award_portal.notifications.services import notification_links_close, notify
 
 from ..enums import AssignmentState, FlagState, MemberState, StageState
 from ..models import Assignment, Expert, Panel, PanelDossier, PanelMember, ReviewStage
@@ -909,14 +909,27 @@ def acting_leader_set(
         raise ValidationError(
             _("The acting leader must be a member of the panel who is not recused from it.")
         )
+    before = acting_leaders(panel, [item], conflicted=conflicted)[item.dossier_id]
     item.acting_leader = expert
     item.save(update_fields=["acting_leader"])
+    links_closed = 0
+    if before is not None and before.pk != expert.pk:
+        # the member who led it until now no longer opens the panel's result for it
+        links_closed = notification_links_close(
+            urls=[reverse("review:result", args=[panel.stage_id, item.dossier_id])],
+            users=[before.user],
+        )
     audit_record(
         action=Action.ACTING_LEADER_NAMED,
         actor=actor,
         target=item.dossier,
         request=request,
-        details={"panel": panel.pk, "expert": expert.pk, "expert_name": expert.name},
+        details={
+            "panel": panel.pk,
+            "expert": expert.pk,
+            "expert_name": expert.name,
+            "links_closed": links_closed,
+        },
     )
     _tell_expert(
         expert,

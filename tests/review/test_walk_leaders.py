@@ -164,3 +164,57 @@ def test_a_leader_who_has_not_declared_is_sent_to_declare(
     text = response.content.decode()
     assert "请先申报" in text
     assert result_url(running) not in text  # listed without a link
+
+
+def test_a_leader_who_stops_leading_a_dossier_is_no_longer_offered_its_result(
+    client, office, recused_leader
+):
+    """The first member acting for the recused leader was told the sheets are in, with a
+    link to the result. Once the office names another member, that link is withdrawn
+    (the text stays) instead of leading to a page that no longer opens for him."""
+    running = recused_leader
+    dossier = running.dossiers[0]
+    first, second, _third = running.members
+    for expert in running.members:
+        fill(running.assignment(expert), 60)
+    told = Notification.objects.get(user=first.user, title__contains="评分表已全部提交")
+    assert told.url == result_url(running) and told.link_closed_at is None
+    item = PanelDossier.objects.get(stage=running.stage, dossier=dossier)
+    acting_leader_set(actor=office, item=item, expert=second)
+    told.refresh_from_db()
+    assert told.link_closed_at is not None and told.url == result_url(running)
+    event = AuditEvent.objects.get(action="review.acting_leader_named")
+    assert event.details["links_closed"] == 1
+    client.force_login(first.user)
+    inbox = client.get(reverse("notifications:list")).content.decode()
+    assert "该页面已不再向您开放" in inbox and f'href="{result_url(running)}"' not in inbox
+    assert client.get(result_url(running)).status_code == 404
+
+
+def test_an_expert_recused_by_the_office_is_no_longer_offered_the_sheet(
+    client, office, recused_leader
+):
+    """A member told that his sheet is due is recused later (the office confirms a
+    likely conflict): the notice's link to the sheet is withdrawn with the grant, and
+    the sheet no longer opens for him."""
+    from review.models import ConflictFlag
+    from review.services.conflicts import flag_resolve
+
+    running = recused_leader
+    member = running.members[2]
+    assignment = running.assignment(member)
+    sheet = reverse("review:sheet", args=[assignment.pk])
+    due = Notification.objects.create(user=member.user, title="评分表待填写", url=sheet)
+    other = Notification.objects.create(user=running.members[1].user, title="x", url=sheet)
+    client.force_login(member.user)
+    assert client.get(sheet).status_code == 200
+    flag = ConflictFlag.objects.create(
+        expert=member, dossier=assignment.dossier, source="former_employer", detail="曾任职"
+    )
+    flag_resolve(actor=office, flag=flag, confirmed=True, reason="经核实，该专家曾在申报单位任职。")
+    due.refresh_from_db()
+    other.refresh_from_db()
+    assert due.link_closed_at is not None and other.link_closed_at is None  # his alone
+    event = AuditEvent.objects.filter(action="review.recused").order_by("-pk").first()
+    assert event.details["links_closed"] == 1
+    assert client.get(sheet).status_code == 404
