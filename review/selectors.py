@@ -91,6 +91,7 @@ class BoardRow:
     overdue: int = 0
     panel: str = ""
     reached: ReviewStage | None = None
+    ban: object | None = None  # set by the office's board: a ban in force (Art. 12(4), 28)
     stopped_after: ReviewStage | None = None  # did not advance after this stage
     advanced_to_last: bool = True
 

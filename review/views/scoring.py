@@ -30,6 +30,7 @@ from django.views.decorators.cache import never_cache
 from applications.declarations import EXCLUSIONS, conditions_for, rendered
 from applications.enums import Category
 from applications.models import Cycle, Dossier, DossierFile
+from applications.services.bans import bans_in_force_for
 from applications.services.receipts import received_version
 from award_portal.accounts.enums import ApplicantKind
 from award_portal.accounts.mixins import RolePermissionRequiredMixin
@@ -607,6 +608,12 @@ class BoardView(RolePermissionRequiredMixin, View):
                             cell.url = patterns[cell.stage.pk].replace(
                                 str(sentinel), str(row.dossier.pk)
                             )
+                if is_office(request.user):
+                    # an applicant barred after its dossier was received (Art. 12(4),
+                    # 28): scored on, but it cannot be on the candidate list
+                    bans = bans_in_force_for(row.dossier for row in page.object_list)
+                    for row in page.object_list:
+                        row.ban = bans.get(row.dossier.pk)
                 kinds.append((ApplicantKind(kind).label, kind, page))
             span = len(board.stages) + (7 if board.open_stage else 5)
         return render(

@@ -182,3 +182,35 @@ def test_equal_scores_share_a_rank(office, cycle, two_dossiers):
     rows = review_board(running.cycle).kinds["organisation"]
     assert [r.rank for r in rows] == [1, 1]
     assert [r.dossier.number for r in rows] == sorted(d.number for d in running.dossiers)
+
+
+def test_the_office_sees_on_the_board_an_applicant_barred_during_the_review(
+    client, office, auditor, cycle, two_dossiers, june_2026
+):
+    """A ban recorded while the dossier is in expert review (Art. 12(4), 28): the
+    experts score on, but the office reads on the board that it cannot be on the
+    candidate list; the auditor's and the agency's boards do not carry it."""
+    from applications.services.bans import ban_record
+
+    dossiers, applicants = two_dossiers
+    running = running_stage(office, cycle, dossiers, applicants, stages=ONE_STAGE)
+    barred, clean = running.dossiers
+    ban_record(
+        actor=office,
+        kind="organisation",
+        name=barred.applicant_name,
+        identifier=barred.organisation.uscc,
+        reason="在2025年自治区质量奖申报中提供虚假材料",
+        reference="内质奖〔2026〕9号",
+        starts_on=date(2026, 6, 1),
+        ends_on=date(2031, 5, 31),
+    )
+    client.force_login(office)
+    text = client.get(board_url(running)).content.decode()
+    notice = "禁止申报期至2031年5月31日止，不得列入审议候选名单"
+    assert text.count(notice) == 1
+    row = text.split(barred.number)[1].split("</tr>")[0]
+    assert notice in row and notice not in text.split(clean.number)[1].split("</tr>")[0]
+    for reader in (auditor, running.staff):
+        client.force_login(reader)
+        assert notice not in client.get(board_url(running)).content.decode()
