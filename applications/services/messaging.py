@@ -28,12 +28,11 @@ def render_message(
     return subject, body
 
 
-def in_app_text(body: str, link: str) -> str:
-    """The in-app copy of a message: its lines that carry the link are left out (the
-    notification's own 打开 is the link, and is withdrawn with the access), and so are
-    the blank lines they leave."""
-    lines = [line for line in body.splitlines() if link not in line]
-    text = "\n".join(lines)
+def in_app_text(body: str) -> str:
+    """The in-app copy of a message, rendered with ``in_app``: the greeting, the
+    signature and the lines that carry the link render empty (the notification's own
+    打开 is the link, and is withdrawn with the access); the blank lines they leave go."""
+    text = "\n".join(line.rstrip() for line in body.splitlines())
     while "\n\n\n" in text:
         text = text.replace("\n\n\n", "\n\n")
     return text.strip()
@@ -55,7 +54,7 @@ def _tell(
         subject, body = render_message(template, shared, folder=folder)
         # in the portal: what happened, without the e-mail's greeting, signature and link
         _subject, in_app = render_message(template, {**shared, "in_app": True}, folder=folder)
-        notify(user=user, title=subject, body=in_app_text(in_app, link), url=url, email=False)
+        notify(user=user, title=subject, body=in_app_text(in_app), url=url, email=False)
         if user.email:
             email_queue(to=[user.email], subject=subject, body=body)
 

@@ -1,6 +1,7 @@
 import logging
 
 from django.conf import settings
+from django.http import UnreadablePostError
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
@@ -112,13 +113,21 @@ class IncompleteBodyMiddleware:
             return False
         if expected <= 0:
             return False
-        if request.content_type == "application/x-www-form-urlencoded":
-            return len(request.body) < expected
-        request.POST  # noqa: B018 — parses the body; files stream to disk
+        try:
+            if request.content_type == "application/x-www-form-urlencoded":
+                return len(request.body) < expected
+            if request.method != "POST":  # Django parses multipart bodies of a POST only
+                return False
+            request.POST  # noqa: B018 — parses the body; files stream to disk
+        except UnreadablePostError:  # the connection was reset while the body came in
+            return True
         # Django's WSGIRequest reads the body through a LimitedStream that counts the bytes
         # it received (``_pos``) against the declared length (``limit``); the parser
         # reads to the end, so fewer bytes than declared means the body was cut off.
         # tests/award_portal/web/test_incomplete_body.py holds Django to this.
         stream = getattr(request, "_stream", None)
         received, limit = getattr(stream, "_pos", None), getattr(stream, "limit", None)
-        return received is not None and limit is not None and received < limit
+        if received is None or limit is None:
+            logger.error("Cannot tell whether a request body arrived whole: Django changed")
+            return False
+        return received < limit

@@ -88,6 +88,11 @@ def member_add(
 ) -> GroupMember:
     """Put a working-group account on the round's roster (dated)."""
     _require_office(actor)
+    # the round first, as every service of the group locks it: roster changes, the
+    # meeting's opening and declarations follow one another (two leaders cannot be
+    # added at once)
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    _roster_may_change(cycle)
     if user.role != Role.WORKING_GROUP or not user.is_active:
         raise ValidationError(_("Only an active working-group account can be a member."))
     if position not in Position.values:
@@ -101,7 +106,6 @@ def member_add(
         raise ValidationError(
             _("The group has a leader; record the change of leader by ending the current one.")
         )
-    _roster_may_change(Cycle.objects.select_for_update().get(pk=cycle.pk))
     try:
         with transaction.atomic():
             member = GroupMember.objects.create(
@@ -142,12 +146,13 @@ def member_end(
     *, actor, member: GroupMember, until: date, request: HttpRequest | None = None
 ) -> GroupMember:
     _require_office(actor)
+    # the round, then the membership: the order every service of the group locks them in
+    _roster_may_change(Cycle.objects.select_for_update().get(pk=member.cycle_id))
     member = GroupMember.objects.select_for_update().get(pk=member.pk)
     if member.until is not None:
         raise ValidationError(_("This membership has ended already."))
     if until < member.since:
         raise ValidationError(_("A membership cannot end before it began."))
-    _roster_may_change(Cycle.objects.select_for_update().get(pk=member.cycle_id))
     member.until = until
     member.save(update_fields=["until"])
     audit_record(

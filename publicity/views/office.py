@@ -834,6 +834,11 @@ class RosterView(RoundPage):
         return self.page()
 
     def post(self, request, cycle):
+        if roster_closed(self.cycle):  # the page offered no change: a stale or forged form
+            messages.error(
+                request, _("The round is over: the record of its working group no longer changes.")
+            )
+            return redirect(request.path)
         action = request.POST.get("action")
         if action == "add":
             form = MemberAddForm(request.POST, cycle=self.cycle)

@@ -255,3 +255,13 @@ def test_the_roster_of_a_round_that_is_over_no_longer_changes(client, office, ed
     page = client.get(f"/office/rounds/{cycle.pk}/group/").content.decode()
     assert "以下为本届专项工作组名单记录，不再变更" in page and sat.user.display_name in page
     assert "加入专项工作组" not in page and 'value="end"' not in page
+    # a form kept open from before: refused with the reason shown, nothing changed
+    events = AuditEvent.objects.count()  # the log-in wrote its own
+    response = client.post(
+        f"/office/rounds/{cycle.pk}/group/",
+        {"action": "end", "member": sat.pk, f"e{sat.pk}-until": "2026-07-01"},
+        follow=True,
+    )
+    assert "本届评选已结束，专项工作组名单作为记录保存，不再变更" in response.content.decode()
+    sat.refresh_from_db()
+    assert sat.until is None and AuditEvent.objects.count() == events

@@ -93,6 +93,61 @@ def test_the_page_speaks_the_visitors_language(client, office):
     assert "What you sent did not arrive in full" in response.content.decode()
 
 
+class ResetMidway(io.BytesIO):
+    """A connection the client resets after ``keep`` bytes (gunicorn's ``recv`` raises)."""
+
+    def __init__(self, data: bytes, keep: int):
+        super().__init__(data[:keep])
+
+    def read(self, size=-1):
+        chunk = super().read(size)
+        if not chunk:
+            raise ConnectionResetError(104, "Connection reset by peer")
+        return chunk
+
+    def readline(self, size=-1):
+        line = super().readline(size)
+        if not line:
+            raise ConnectionResetError(104, "Connection reset by peer")
+        return line
+
+
+@pytest.mark.parametrize("kind", ["form", "multipart"])
+def test_a_connection_reset_mid_body_is_the_same_page_never_a_500(
+    client, applicant, org_dossier, kind
+):
+    client.force_login(applicant)
+    if kind == "form":
+        url, content_type = "/accounts/login/", FORM
+        body = urlencode({"username": "org_a", "password": PASSWORD}).encode()
+    else:
+        url, content_type = f"/dossiers/{org_dossier.pk}/files/", MULTIPART_CONTENT
+        body = upload_body()
+    response = client.generic(
+        "POST",
+        url,
+        b"",
+        CONTENT_TYPE=content_type,
+        CONTENT_LENGTH=str(len(body)),
+        **{"wsgi.input": ResetMidway(body, len(body) // 2)},
+    )
+    assert response.status_code == 400
+    assert "您提交的内容未完整送达" in response.content.decode()
+    assert not DossierFile.objects.filter(title__startswith="质量奖").exists()
+
+
+def test_a_whole_multipart_body_of_another_method_is_not_taken_for_a_cut_one(
+    client, applicant, org_dossier
+):
+    """Django parses a multipart body for a POST only: a whole PUT reaches the view
+    (which does not take it: 405), not the cut-off page."""
+    client.force_login(applicant)
+    response = client.generic(
+        "PUT", f"/dossiers/{org_dossier.pk}/files/", upload_body(), content_type=MULTIPART_CONTENT
+    )
+    assert response.status_code == 405
+
+
 def test_a_whole_body_and_a_bodiless_post_pass_untouched(client, office):
     body = urlencode({"username": office.username, "password": PASSWORD, "next": "/"}).encode()
     assert client.generic("POST", "/accounts/login/", body, content_type=FORM).status_code == 302
