@@ -209,3 +209,16 @@ def pdf_text(body: bytes) -> str:
     from pypdf import PdfReader
 
     return "".join(p.extract_text() for p in PdfReader(io.BytesIO(body)).pages).replace("\n", "")
+
+
+def post_arriving(client, url: str, body: bytes, content_type: str, stream):
+    """POST ``body`` with its whole length declared while the server reads ``stream``:
+    what actually arrives (a cut-off copy, a connection reset midway)."""
+    return client.generic(
+        "POST",
+        url,
+        b"",
+        CONTENT_TYPE=content_type,
+        CONTENT_LENGTH=str(len(body)),
+        **{"wsgi.input": stream},
+    )

@@ -17,6 +17,7 @@ from award_portal.notifications.models import OutboxMessage
 from publicity.models import Comment, CommentFile, ContactCheck, ResultsNotice
 from tests.factories.applications import pdf_bytes
 from tests.factories.publicity_rounds import results_round
+from tests.helpers import post_arriving
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -213,14 +214,7 @@ def test_a_double_click_that_cut_the_first_upload_files_the_comment_with_its_fil
     body = encode_multipart(
         BOUNDARY, {"code": code, "text": COMMENT, "organisation": "", "files": [evidence]}
     )
-    first = client.generic(
-        "POST",
-        url,
-        b"",
-        CONTENT_TYPE=MULTIPART_CONTENT,
-        CONTENT_LENGTH=str(len(body)),
-        **{"wsgi.input": io.BytesIO(body[: len(body) - 200])},
-    )
+    first = post_arriving(client, url, body, MULTIPART_CONTENT, io.BytesIO(body[:-200]))
     assert first.status_code == 400
     assert not Comment.objects.exists()
     assert ContactCheck.objects.get().used_at is None

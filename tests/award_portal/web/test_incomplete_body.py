@@ -19,25 +19,18 @@ from applications.models import DossierFile
 from award_portal.audit.models import AuditEvent
 from tests.factories import PASSWORD
 from tests.factories.applications import pdf_bytes
+from tests.helpers import post_arriving
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 FORM = "application/x-www-form-urlencoded"
 
 
-def cut_post(client, url, body: bytes, content_type: str, *, keep: int, **extra):
+def cut_post(client, url, body: bytes, content_type: str, *, keep: int):
     """POST ``body`` with its whole length declared but only its first ``keep`` bytes
     arriving, as when the browser drops the connection mid-upload."""
     assert 0 < keep < len(body)
-    return client.generic(
-        "POST",
-        url,
-        b"",
-        CONTENT_TYPE=content_type,
-        CONTENT_LENGTH=str(len(body)),
-        **{"wsgi.input": io.BytesIO(body[:keep])},
-        **extra,
-    )
+    return post_arriving(client, url, body, content_type, io.BytesIO(body[:keep]))
 
 
 def upload_body(title="质量奖申报证明材料") -> bytes:
@@ -123,14 +116,7 @@ def test_a_connection_reset_mid_body_is_the_same_page_never_a_500(
     else:
         url, content_type = f"/dossiers/{org_dossier.pk}/files/", MULTIPART_CONTENT
         body = upload_body()
-    response = client.generic(
-        "POST",
-        url,
-        b"",
-        CONTENT_TYPE=content_type,
-        CONTENT_LENGTH=str(len(body)),
-        **{"wsgi.input": ResetMidway(body, len(body) // 2)},
-    )
+    response = post_arriving(client, url, body, content_type, ResetMidway(body, len(body) // 2))
     assert response.status_code == 400
     assert "您提交的内容未完整送达" in response.content.decode()
     assert not DossierFile.objects.filter(title__startswith="质量奖").exists()
